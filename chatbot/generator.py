@@ -1,0 +1,198 @@
+"""Generator backends behind one small interface: chat messages in, text pieces out as they are generated.
+
+    generator = make_generator(settings.generation)   # "embedded" (default), "falcon" or "openai"
+    for piece in generator.stream([{"role": "user", "content": "What is the monthly fee?"}]):
+        print(piece, end="")
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import torch
+
+from chatbot.models import (
+    GeneratorError,
+    attach_adapter,
+    bundled_gguf,
+    format_chat,
+    load_causal_lm,
+    quantization_config,
+)
+
+if TYPE_CHECKING:
+    from finchat.settings import GenerationSettings
+
+__all__ = ["Generator", "GeneratorError", "make_generator", "quantization_config", "BACKENDS"]
+
+log = logging.getLogger(__name__)
+
+
+class Generator(Protocol):
+    """What the assistant needs from a model: a name to show users and a token stream."""
+
+    name: str
+    warning: str | None  # why the generator serves less than configured (e.g. a refused adapter), else None
+
+    def stream(self, messages: list[dict[str, str]], max_new_tokens: int | None = None) -> Iterator[str]:
+        """Text pieces of the reply to chat messages, as they are generated."""
+        ...
+
+
+class _Stop:
+    """Stopping criterion that ends generation once the reader has gone away."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool)
+
+
+class LocalGenerator:
+    """A transformers causal LM in this process, streamed through TextIteratorStreamer."""
+
+    def __init__(self, model: Any, tokenizer: Any, name: str, settings: GenerationSettings,
+                 warning: str | None = None, generate_kwargs: dict[str, Any] | None = None):
+        self.model, self.tokenizer, self.name, self.warning = model, tokenizer, name, warning
+        self.settings = settings
+        self.generate_kwargs = generate_kwargs or {}
+        # One generation at a time: the CPU gains nothing from two, and a static KV cache is shared state.
+        self._lock = threading.Lock()
+
+    def stream(self, messages: list[dict[str, str]], max_new_tokens: int | None = None) -> Iterator[str]:
+        """Generate in a background thread and yield the decoded text as it arrives."""
+        from transformers import StoppingCriteriaList, TextIteratorStreamer
+
+        prompt = format_chat(self.tokenizer, messages)
+        inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False).to(self.model.device)
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        stop = _Stop()
+        sampling = ({"do_sample": True, "temperature": self.settings.temperature}
+                    if self.settings.temperature > 0 else {"do_sample": False})
+        kwargs = {**inputs, **sampling, **self.generate_kwargs, "streamer": streamer,
+                  "stopping_criteria": StoppingCriteriaList([stop]),
+                  "max_new_tokens": max_new_tokens or self.settings.max_new_tokens,
+                  "pad_token_id": self.tokenizer.pad_token_id}
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                with self._lock, torch.inference_mode():
+                    self.model.generate(**kwargs)
+            except BaseException as err:  # re-raised in the reader's thread below
+                failure.append(err)
+                streamer.end()  # generate() did not, and the reader would wait for ever
+
+        worker = threading.Thread(target=run, name="finchat-generate", daemon=True)
+        worker.start()
+        try:
+            yield from (piece for piece in streamer if piece)
+        finally:
+            stop.event.set()  # the reader may have closed us early: free the model for the next question
+        worker.join()
+        if failure:
+            raise GeneratorError(f"{self.name} failed while generating: {failure[0]}") from failure[0]
+
+
+def _with_adapter(model: Any, name: str, adapter: Path | None) -> tuple[Any, str, str | None]:
+    """The model with the adapter attached, or the base model plus the reason the adapter was refused."""
+    if adapter is None:
+        return model, name, None
+    try:
+        return attach_adapter(model, adapter), f"{name}+adapter:{adapter}", None
+    except GeneratorError as err:
+        log.warning("%s; serving the base model %s without it", err, name)
+        return model, name, str(err)
+
+
+def speed_up(model: Any, settings: GenerationSettings) -> tuple[Any, dict[str, Any]]:
+    """Apply the CPU speed settings of the embedded backend; returns the model and extra generate() arguments."""
+    if settings.embedded_threads:
+        torch.set_num_threads(settings.embedded_threads)
+    if settings.embedded_int8:
+        # Linear layers in int8 with activations quantised on the fly: a quarter of the fp32 bytes per token.
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    elif settings.embedded_dtype != "float32":
+        model = model.to(getattr(torch, settings.embedded_dtype))
+    kwargs: dict[str, Any] = {}
+    if settings.embedded_static_cache:
+        kwargs["cache_implementation"] = "static"
+    if settings.embedded_compile:
+        model.forward = torch.compile(model.forward, mode="reduce-overhead", dynamic=False)
+    return model, kwargs
+
+
+def embedded(settings: GenerationSettings) -> Generator:
+    """SmolLM2-135M-Instruct from the bundled (or configured) GGUF file, on the CPU."""
+    gguf = Path(settings.embedded_gguf) if settings.embedded_gguf else bundled_gguf()
+    model, tokenizer = load_causal_lm(gguf.parent, gguf_file=gguf.name)
+    model, name, warning = _with_adapter(model, f"embedded:{gguf.name}", settings.adapter)
+    model, kwargs = speed_up(model, settings)
+    return LocalGenerator(model, tokenizer, name, settings, warning, kwargs)
+
+
+def falcon(settings: GenerationSettings) -> Generator:
+    """A Falcon (hub id or local path), 4-bit NF4 through bitsandbytes unless disabled, with an optional adapter."""
+    quantization = quantization_config(settings)
+    device_map = "auto" if torch.cuda.is_available() else "cpu"
+    model, tokenizer = load_causal_lm(settings.falcon_model, quantization=quantization, device_map=device_map,
+                                      dtype=getattr(torch, settings.falcon_dtype))
+    label = f"falcon:{settings.falcon_model}" + (f"[{settings.bnb_4bit_quant_type}]" if quantization else "")
+    model, name, warning = _with_adapter(model, label, settings.adapter)
+    return LocalGenerator(model, tokenizer, name, settings, warning)
+
+
+class OpenAIGenerator:
+    """Any OpenAI-compatible chat server (vLLM, TGI, llama.cpp server); adapters are the server's business."""
+
+    def __init__(self, settings: GenerationSettings):
+        from openai import OpenAI
+
+        self.settings = settings
+        self.name = f"openai:{settings.openai_model}@{settings.openai_base_url}"
+        self.warning = None
+        if settings.adapter is not None:
+            self.warning = (f"adapter {settings.adapter} ignored: an OpenAI-compatible server loads adapters "
+                            f"itself; name the served adapter in openai_model")
+            log.warning(self.warning)
+        self.client = OpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key,
+                             timeout=settings.openai_timeout_s, max_retries=settings.openai_max_retries)
+
+    def stream(self, messages: list[dict[str, str]], max_new_tokens: int | None = None) -> Iterator[str]:
+        """Stream a chat completion; connection and server errors become GeneratorError naming the URL."""
+        import openai
+
+        url = self.settings.openai_base_url
+        try:
+            chunks = self.client.chat.completions.create(
+                model=self.settings.openai_model, messages=messages, stream=True,
+                max_tokens=max_new_tokens or self.settings.max_new_tokens, temperature=self.settings.temperature)
+            with chunks:
+                for chunk in chunks:
+                    if chunk.choices and chunk.choices[0].delta.content:
+                        yield chunk.choices[0].delta.content
+        except openai.APIConnectionError as err:
+            raise GeneratorError(f"cannot reach the OpenAI-compatible server at {url}: {err}") from err
+        except openai.APIStatusError as err:
+            raise GeneratorError(f"the server at {url} answered {err.status_code}: {err.message}") from err
+
+
+BACKENDS: dict[str, Callable[[GenerationSettings], Generator]] = {
+    "embedded": embedded,
+    "falcon": falcon,
+    "openai": OpenAIGenerator,
+}
+
+
+def make_generator(settings: GenerationSettings) -> Generator:
+    """The generator `settings.backend` names; a refused adapter is logged and left in `generator.warning`."""
+    try:
+        factory = BACKENDS[settings.backend]
+    except KeyError:
+        raise GeneratorError(f"unknown generator backend {settings.backend!r}; choose from {sorted(BACKENDS)}")
+    return factory(settings)

@@ -1,0 +1,43 @@
+"""Hybrid retrieval: dense search in Chroma plus BM25 over the same chunks, fused by reciprocal rank.
+
+Dense search finds paraphrases ("what does it cost to send money abroad" -> "International wire"); BM25 finds
+exact tokens the embedding blurs (product names, "ACH", "$2.50"). Reciprocal rank fusion needs no score
+calibration between the two, which is why it is the usual way to combine them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from finchat.settings import RetrievalSettings
+from vectorstore.keyword import KeywordIndex
+from vectorstore.store import Chunk, ChunkStore
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float  # fused reciprocal-rank score
+    dense: float = 0.0  # cosine similarity, 0 when only BM25 found it
+    bm25: float = 0.0  # BM25 score, 0 when only dense search found it
+
+
+class Retriever:
+    def __init__(self, store: ChunkStore, settings: RetrievalSettings, keyword: KeywordIndex | None = None):
+        self.store = store
+        self.settings = settings
+        self.keyword = keyword or KeywordIndex(store)
+
+    def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
+        """The k best chunks for the query, best first."""
+        s = self.settings
+        hits: dict[str, Hit] = {}
+        for weight, ranked, kind in (
+            (s.dense_weight, self.store.search(query, s.fetch_k), "dense"),
+            (s.bm25_weight, self.keyword.search(query, s.fetch_k), "bm25"),
+        ):
+            for rank, (chunk, score) in enumerate(ranked, 1):
+                hit = hits.setdefault(chunk.id, Hit(chunk, 0.0))
+                hit.score += weight / (s.rrf_k + rank)
+                setattr(hit, kind, score)
+        return sorted(hits.values(), key=lambda h: h.score, reverse=True)[: k or s.top_k]

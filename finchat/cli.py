@@ -1,0 +1,191 @@
+"""The `finchat` command line: ingest documents, manage them, search them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from finchat.settings import Settings, load_settings
+
+app = typer.Typer(help="FinChat: a cited, grounded customer-service assistant for financial institutions.",
+                  no_args_is_help=True, add_completion=False)
+docs_app = typer.Typer(help="List and delete ingested documents.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # Library chatter a customer or staff member cannot act on: model-loading bars, and bitsandbytes'
+        # notice that an optional CPU kernel package is absent.
+        logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def _store(settings: Settings):
+    from vectorstore.store import ChunkStore
+
+    return ChunkStore(settings)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest.", show_default=False)],
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when documents are already stored.")] = False,
+) -> None:
+    """Ingest documents (PDF, DOCX, HTML, Markdown, TXT, CSV): one line per file; exit 1 if any failed.
+
+    Example: finchat ingest samples/
+    """
+    from ingest.pipeline import Ingestor, find_files
+
+    settings = load_settings()
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        err.print(f"{p}: no such file or folder")
+    store = _store(settings)
+    if if_empty and store.list_files():
+        console.print(f"The store already holds {len(store.list_files())} documents; nothing to do.")
+        return
+    ingestor = Ingestor.from_settings(settings, store)
+    files = find_files(p for p in paths if p.exists())
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingest", total=len(files))
+
+        def report(result) -> None:
+            (console if result.ok else err).print(result.summary(), markup=False, highlight=False)
+            progress.advance(task)
+
+        results = ingestor.ingest(files, on_file=report)
+    failed = sum(not r.ok for r in results) + len(missing)
+    console.print(f"{len(results) - failed + len(missing)} ingested or unchanged, {failed} failed; "
+                  f"{ingestor.store.count()} chunks in the store", highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@docs_app.command("list")
+def docs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List ingested documents with chunk counts, pages and dates."""
+    from dataclasses import asdict
+
+    store = _store(load_settings())
+    store.repair()
+    records = store.list_files()
+    if as_json:
+        console.print_json(json.dumps([asdict(r) for r in records]))
+        return
+    if not records:
+        console.print("No documents ingested yet. Try: finchat ingest samples/")
+        return
+    for r in records:
+        extra = f", effective {r.effective_date}" if r.effective_date else ""
+        pages = f", {r.pages} pages" if r.pages else ""
+        console.print(f"{r.file}: {r.chunks} chunks{pages}, ingested {r.ingested_at}{extra}", markup=False, highlight=False)
+
+
+@docs_app.command("delete")
+def docs_delete(name: Annotated[str, typer.Argument(help="File name as shown by `finchat docs list`.")]) -> None:
+    """Delete a document and all of its chunks."""
+    store = _store(load_settings())
+    if not store.delete_file(name):
+        err.print(f"{name}: no such document (see `finchat docs list`)", markup=False)
+        raise typer.Exit(1)
+    console.print(f"{name}: deleted", markup=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many chunks.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Ranked chunks for a query, with file, page or section, and score.
+
+    Example: finchat search "monthly fee" --k 3
+    """
+    hits = _store(load_settings()).search(query, k)
+    if as_json:
+        rows = [{"file": c.file, "page": c.page, "section": c.section, "score": round(s, 4), "text": c.text}
+                for c, s in hits]
+        console.print_json(json.dumps(rows))
+        return
+    if not hits:
+        console.print("No documents ingested yet. Try: finchat ingest samples/")
+    for rank, (c, score) in enumerate(hits, 1):
+        where = f"page {c.page}" if c.page else (c.section or "")
+        console.print(f"[{rank}] {c.file}{', ' + where if where else ''} (score {score:.3f})", markup=False, highlight=False)
+        console.print("    " + c.text.replace("\n", "\n    "), markup=False, highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The customer's question.", show_default=False)] = "",
+    batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {\"id\", \"q\"} lines.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Where --batch writes its JSONL answers.")] = None,
+    quote_only: Annotated[bool, typer.Option("--quote-only", help="Answer with quoted evidence, no model.")] = False,
+) -> None:
+    """Answer a question from the ingested documents, streaming, then list the numbered sources.
+
+    Examples: finchat ask "What does a replacement debit card cost?"
+              finchat ask --batch samples/questions.jsonl --out answers.jsonl
+    """
+    from chatbot.assistant import Answer, Assistant
+
+    if bool(question) == bool(batch):
+        err.print("Give either a QUESTION or --batch IN.jsonl --out OUT.jsonl.")
+        raise typer.Exit(2)
+    assistant = Assistant.from_settings(load_settings(), use_model=not quote_only)
+    if batch:
+        if out is None:
+            err.print("--batch needs --out OUT.jsonl")
+            raise typer.Exit(2)
+        _ask_batch(assistant, batch, out)
+        return
+    shown = ""
+    for item in assistant.stream(question):
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            shown += item
+            console.print(item, end="", markup=False, highlight=False, soft_wrap=True)
+    if answer.text != shown:
+        if shown:
+            console.print("\n[answer replaced: it stated something the documents do not]", style="yellow")
+        console.print(answer.text[len(shown):] if answer.text.startswith(shown) else answer.text,
+                      markup=False, highlight=False, soft_wrap=True, end="")
+    console.print()
+    for c in answer.citations:
+        dated = f", effective {c.effective_date}" if c.effective_date else ""
+        console.print(f"[{c.n}] {c.label()}{dated}", markup=False, highlight=False)
+
+
+def _ask_batch(assistant, batch: Path, out: Path) -> None:
+    """One JSON line per question; other tools depend on exactly these fields."""
+    lines = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with out.open("w", encoding="utf-8") as f:
+        for item in lines:
+            answer = assistant.ask(item["q"])
+            row = {
+                "id": item.get("id"),
+                "q": item["q"],
+                "answer": answer.text,
+                "sources": [{"file": c.file, "page": c.page, "section": c.section, "score": round(c.score, 4)}
+                            for c in answer.citations],
+                "abstained": answer.abstained,
+                "ttft_s": round(answer.timings["ttft_s"], 4),
+                "total_s": round(answer.timings["total_s"], 4),
+            }
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    console.print(f"{len(lines)} answers written to {out}")

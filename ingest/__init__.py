@@ -1,0 +1,1 @@
+"""Turns staff documents into clean, redacted, cited chunks in the vector store."""

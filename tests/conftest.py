@@ -1,0 +1,100 @@
+"""Shared fixtures: real Chroma (embedded and server), the real bundled embedding model, temp data dirs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    """No test reads the developer's finchat.toml, FINCHAT_* variables or ./data."""
+    for name in list(os.environ):
+        if name.startswith("FINCHAT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("FINCHAT_CONFIG", str(tmp_path / "no-such-finchat.toml"))
+    monkeypatch.setenv("FINCHAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
+    from finchat.settings import load_settings
+    from vectorstore.store import load_embedder
+
+    return load_embedder(load_settings())
+
+
+@pytest.fixture(scope="session")
+def redactor():
+    from ingest.redact import Redactor
+
+    return Redactor()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from finchat.settings import load_settings
+
+    return load_settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def store(settings, embedder):
+    from vectorstore.store import ChunkStore
+
+    return ChunkStore(settings, embedder=embedder)
+
+
+@pytest.fixture
+def ingestor(settings, store, redactor):
+    from ingest.pipeline import Ingestor
+    from ingest.splitter import Splitter
+
+    ing = settings.ingest
+    return Ingestor(store, redactor, Splitter(ing.chunk_size, ing.chunk_overlap),
+                    max_bytes=int(ing.max_upload_mb * 2**20), files_per_commit=ing.files_per_commit)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on a free localhost port; yields its URL."""
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "wb")
+    proc = subprocess.Popen([exe, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"chroma server did not start: {(path / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()

@@ -1,0 +1,114 @@
+"""Files -> store, end to end with the real loaders, redactor, splitter, embedding model and Chroma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+FEES = """Maple Test Bank Schedule of Fees
+Effective June 15, 2025
+
+Account fees
+Monthly maintenance fee: $9.00
+Teller withdrawal: $2.50 each
+Overdraft fee: $31.00 per item, at most 3 per day
+"""
+
+LETTER = """Dear Maple Test Bank,
+My name is Jonathan Whitaker and my card 4111 1111 1111 1111 was stolen.
+Please write to jon.whitaker@gmail.com or call my mobile (415) 555-0142.
+My SSN is 078-05-1120. I already called customer service at 1-800-555-0199.
+"""
+
+
+def _write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_ingest_search_and_metadata(ingestor, store, tmp_path):
+    _write(tmp_path, "fees.txt", FEES)
+    _write(tmp_path, "rates.csv", "Product,Term (months),APY\nGold Savings,12,1.10%\nSilver Savings,6,0.85%\n")
+    results = ingestor.ingest([tmp_path])
+    assert [(r.file, r.status) for r in results] == [("fees.txt", "added"), ("rates.csv", "added")]
+    top = store.search("what does a teller withdrawal cost", k=1)[0][0]
+    assert top.file == "fees.txt" and "Teller withdrawal: $2.50 each" in top.text
+    assert top.effective_date == "June 15, 2025" and top.file_hash and top.ingested_at
+    csv_hit = store.search("Gold Savings APY", k=1)[0][0]
+    assert "Gold Savings" in csv_hit.text and "1.10%" in csv_hit.text and "APY" in csv_hit.text
+    assert sorted(c.chunk_index for c in store.all_chunks() if c.file == "fees.txt") == list(
+        range(results[0].chunks))
+
+
+def test_reingest_unchanged_adds_nothing_and_changed_file_replaces(ingestor, store, tmp_path):
+    path = _write(tmp_path, "fees.txt", FEES)
+    ingestor.ingest([path])
+    before = store.count()
+    again = ingestor.ingest([path])
+    assert again[0].status == "unchanged" and store.count() == before
+    _write(tmp_path, "fees.txt", FEES.replace("$31.00", "$27.00"))
+    changed = ingestor.ingest([path])
+    assert changed[0].status == "replaced"
+    texts = " ".join(c.text for c in store.all_chunks())
+    assert "$27.00" in texts and "$31.00" not in texts
+    assert len(store.list_files()) == 1
+
+
+def test_personal_data_never_reaches_the_store(ingestor, store, tmp_path):
+    result = ingestor.ingest([_write(tmp_path, "letter.txt", LETTER)])[0]
+    stored = " ".join(c.text for c in store.all_chunks())
+    for secret in ("4111 1111 1111 1111", "078-05-1120", "jon.whitaker@gmail.com", "555-0142", "Whitaker"):
+        assert secret not in stored
+    assert "1-800-555-0199" in stored  # the institution's published number survives
+    assert result.redactions["CARD"] == 1 and result.redactions["SSN"] == 1 and result.redactions["EMAIL"] == 1
+    assert store.file_record("letter.txt").redactions["CARD"] == 1
+
+
+def test_bad_files_fail_alone_with_specific_errors(ingestor, store, tmp_path, settings):
+    good = _write(tmp_path, "fees.txt", FEES)
+    empty = _write(tmp_path, "empty.txt", "")
+    exe = _write(tmp_path, "tool.exe", "MZ binary")
+    fake_pdf = _write(tmp_path, "statement.pdf", "<!doctype html><html><body>not a pdf</body></html>")
+    corrupt = tmp_path / "broken.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n1 0 obj<<>>\n" + b"\x00garbage" * 20)
+    big = tmp_path / "huge.txt"
+    big.write_bytes(b"a" * (2 * 2**20))
+    ingestor.max_bytes = 2**20
+    results = {r.file: r for r in ingestor.ingest([good, empty, exe, fake_pdf, corrupt, big])}
+    assert results["fees.txt"].status == "added"
+    for name, cause in [("empty.txt", "empty"), ("tool.exe", "not supported"), ("statement.pdf", "not a PDF"),
+                        ("broken.pdf", "damaged"), ("huge.txt", "limit")]:
+        assert results[name].status == "failed"
+        assert results[name].error.startswith(name) and cause.lower() in results[name].error.lower(), results[name]
+    assert [r.file for r in store.list_files()] == ["fees.txt"]
+
+
+def test_unicode_file_names(ingestor, store, tmp_path):
+    name = "Frais bancaires – été 2025.txt"
+    ingestor.ingest([_write(tmp_path, name, FEES)])
+    assert store.list_files()[0].file == name
+    assert store.delete_file(name) and store.count() == 0
+
+
+@pytest.mark.skipif(not (SAMPLES / "card_fees_two_column.pdf").exists(), reason="sample not generated")
+def test_two_column_pdf_rows_stay_in_one_chunk(ingestor, store):
+    import pdfplumber
+
+    ingestor.ingest([SAMPLES / "card_fees_two_column.pdf"])
+    chunks = store.all_chunks()
+    with pdfplumber.open(SAMPLES / "card_fees_two_column.pdf") as pdf:
+        words = pdf.pages[0].extract_words()
+    # Every amount on the page sits in a chunk together with the label printed left of it in its own column.
+    amounts = [w for w in words if w["text"].startswith("$") or w["text"].endswith("%")]
+    assert amounts
+    for amount in amounts:
+        left = [w for w in words if abs(w["top"] - amount["top"]) < 2 and w["x1"] < amount["x0"]]
+        label = [w["text"] for w in sorted(left, key=lambda w: -w["x1"]) if w["text"][0].isalpha()][:1]
+        assert label, amount
+        holders = [c for c in chunks if amount["text"] in c.text]
+        assert any(label[0] in line and amount["text"] in line for c in holders for line in c.text.splitlines()), (
+            label, amount["text"])

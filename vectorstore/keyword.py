@@ -1,0 +1,57 @@
+"""A BM25 keyword view of the stored chunks, for hybrid retrieval.
+
+Dense embeddings miss exact tokens that customers type ("ACH", "Rev. 09/2025", "$2.50"); BM25 catches them.
+The index is rebuilt from the store whenever the store's committed files change.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from rank_bm25 import BM25Okapi
+
+from vectorstore.store import Chunk, ChunkStore
+
+# Words, and figures with their decimal point or percent sign kept ("2.50", "1.10%").
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?")
+
+
+def tokenize(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+class _BM25(BM25Okapi):
+    """BM25Okapi with Lucene's always-positive idf: the classic one is 0 or negative for a term in half the
+    chunks or more, which on a small store hides exactly the chunks that contain the term."""
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        self.idf = {word: math.log(1 + (self.corpus_size - n + 0.5) / (n + 0.5)) for word, n in nd.items()}
+
+
+class KeywordIndex:
+    """BM25 over every chunk in a `ChunkStore`, kept in step with it."""
+
+    def __init__(self, store: ChunkStore):
+        self.store = store
+        self._version: str | None = None
+        self._chunks: list[Chunk] = []
+        self._bm25: _BM25 | None = None
+
+    def _refresh(self) -> None:
+        version = self.store.version()
+        if version == self._version:
+            return
+        self._chunks = self.store.all_chunks()
+        self._bm25 = _BM25([tokenize(c.text) for c in self._chunks]) if self._chunks else None
+        self._version = version
+
+    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """The k chunks with the highest BM25 score for the query (only those sharing a term with it)."""
+        self._refresh()
+        terms = tokenize(query)
+        if self._bm25 is None or not terms:
+            return []
+        scores = self._bm25.get_scores(terms)
+        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)[:k]
+        return [(self._chunks[i], float(scores[i])) for i in ranked if scores[i] > 0]
