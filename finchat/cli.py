@@ -172,20 +172,10 @@ def ask(
 
 
 def _ask_batch(assistant, batch: Path, out: Path) -> None:
-    """One JSON line per question; other tools depend on exactly these fields."""
-    lines = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from chatbot.batch import answer_all
+
+    items = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
     with out.open("w", encoding="utf-8") as f:
-        for item in lines:
-            answer = assistant.ask(item["q"])
-            row = {
-                "id": item.get("id"),
-                "q": item["q"],
-                "answer": answer.text,
-                "sources": [{"file": c.file, "page": c.page, "section": c.section, "score": round(c.score, 4)}
-                            for c in answer.citations],
-                "abstained": answer.abstained,
-                "ttft_s": round(answer.timings["ttft_s"], 4),
-                "total_s": round(answer.timings["total_s"], 4),
-            }
+        for row, _ in answer_all(assistant, items):
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    console.print(f"{len(lines)} answers written to {out}")
+    console.print(f"{len(items)} answers written to {out}")

@@ -21,7 +21,8 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from ingest.loaders import LoadError, Section, clean_text, render_row, render_table
+from ingest.document import LoadError, Section
+from ingest.text import clean_text, render_row, render_table
 
 _JUNK_TITLES = {"untitled", "untitled document", "(anonymous)", "(unspecified)", "title", "document"}
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs whose font has no character map

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import SAMPLES
 
 FEES = """Maple Test Bank Schedule of Fees
@@ -94,7 +92,6 @@ def test_unicode_file_names(ingestor, store, tmp_path):
     assert store.delete_file(name) and store.count() == 0
 
 
-@pytest.mark.skipif(not (SAMPLES / "card_fees_two_column.pdf").exists(), reason="sample not generated")
 def test_two_column_pdf_rows_stay_in_one_chunk(ingestor, store):
     import pdfplumber
 
