@@ -55,6 +55,7 @@ def baseline_answers(assistant: Assistant, items: list[dict], k: int) -> list[di
         end = time.perf_counter()
         rows.append({"id": item["id"], "answer": text, "abstained": bool(_BASELINE_IDK.search(text)),
                      "files": [c.file for c, _ in hits], "context": "\n".join(c.text for c, _ in hits),
+                     "sources": [{"file": c.file} for c, _ in hits],
                      "ttft_s": (first or end) - start, "total_s": end - start})
     return rows
 
@@ -109,7 +110,9 @@ def main() -> None:
         started = time.perf_counter()
         ours = []
         for row, answer in answer_all(assistant, items):
-            row["context"] = "\n".join(c.text for c in answer.citations)
+            # What the answer may state: the cited text, its effective date, and the contact route.
+            row["context"] = "\n".join([c.text + f" {c.effective_date}" for c in answer.citations]
+                                       + [assistant.contact()])
             ours.append(row)
         ours_s = time.perf_counter() - started
         columns = {"FinChat": score(items, ours, hits)}

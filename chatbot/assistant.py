@@ -13,25 +13,12 @@ from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from chatbot import prompts
-from chatbot.evidence import Evidence, figures, key_terms, pick_evidence, unsupported
+from chatbot.abstain import Abstainer
+from chatbot.evidence import Evidence, answers_kind, figures, key_terms, pick_evidence, unsupported
 from chatbot.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
-# Words that say what kind of thing is asked, not which thing: they do not count towards coverage.
-GENERIC_TERMS = frozenset(
-    """fee fees charge charges charged cost costs price pay paying amount rate rates much long
-    number numbers bank banks time times limit limits does get take often need use using""".split()
-)
-# What a question asks for -> the figure kinds that can answer it.
-_ASKS = [
-    (re.compile(r"\b(how much|fee|cost|charge|price|minimum|maximum|limit|balance|deposit)\b", re.I),
-     {"money", "number", "percent"}),
-    (re.compile(r"\b(apy|apr|interest rate|rate|percent|percentage)\b", re.I), {"percent"}),
-    (re.compile(r"\b(what time|cut-?off|deadline|hours|open|close)\b", re.I), {"time", "date", "number"}),
-    (re.compile(r"\b(phone|call|telephone|hotline)\b", re.I), {"phone"}),
-]
-_FREE = re.compile(r"\b(free|no (fee|charge|cost)|waived|none|not charged|n/a)\b", re.I)
 _ANAPHORA = re.compile(r"^(and|what about|how about|also)\b|\b(it|that|this|those|these|they|them|its|one)\b", re.I)
 
 
@@ -69,6 +56,7 @@ class Assistant:
         self.generator = generator  # None = answer with the quoted evidence only
         self.redactor = redactor
         self._contact: str | None = settings.assistant.contact_route or None
+        self.abstainer = Abstainer(settings.assistant)
 
     @classmethod
     def from_settings(cls, settings, store=None, use_model: bool = True) -> Assistant:
@@ -107,9 +95,10 @@ class Assistant:
 
         query = self.standalone(q, history)
         hits = self.retriever.retrieve(query)
-        evidence = pick_evidence(query, hits, self.retriever.store.embed, a.evidence_lines, a.lexical_weight)
+        evidence = pick_evidence(query, hits, self.retriever.store.embed, a.evidence_lines, a.lexical_weight,
+                                 a.kind_penalty)
         retrieved = time.perf_counter()
-        why = self.uncovered(query, evidence)
+        why = self.abstainer.why_not(query, evidence, hits)
         if why:
             log.info("abstained (%s): %r", why, q)
             yield from self._canned(q, prompts.IDK.format(contact=self.contact()), "no_evidence", start)
@@ -125,9 +114,7 @@ class Assistant:
                 first = first or time.perf_counter()
                 text += piece
                 yield piece
-        needs = _asked_kinds(q)
-        if answer.unsupported or not text.strip() or (needs and not {k for k, _, _ in figures(text)} & needs
-                                                      and not _FREE.search(text)):
+        if answer.unsupported or not text.strip() or not answers_kind(q, text):
             answer.reason = "quoted"
             text = _quote(quotes)
             if first is None:
@@ -153,34 +140,6 @@ class Assistant:
         if previous and (len(key_terms(question)) <= 3 or _ANAPHORA.search(question)):
             return f"{previous[-1]} {question}"
         return question
-
-    def uncovered(self, question: str, evidence: list[Evidence]) -> str:
-        """Why the evidence does not answer the question ('' when it does)."""
-        a = self.settings.assistant
-        if not evidence:
-            return "nothing retrieved"
-        best = evidence[0]
-        if best.score < a.min_evidence_score:
-            return f"evidence score {best.score:.2f} < {a.min_evidence_score}"
-        lines = " ".join(e.text for e in evidence)
-        context = " ".join(e.hit.chunk.text for e in evidence).lower()
-        for name in _names(question):
-            if name.lower() not in context:
-                return f"{name!r} is not in the documents"
-        known = {canon for _, _, canon in figures(context)}
-        for kind, text, canon in figures(question):
-            if canon not in known:
-                return f"{text!r} is not in the evidence"
-        terms = [t for t in set(key_terms(question)) if t not in GENERIC_TERMS]
-        if terms:
-            present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0]))
-            covered = sum(any(_similar(t, p) for p in present) for t in terms) / len(terms)
-            if covered < a.min_coverage:
-                return f"coverage {covered:.2f} < {a.min_coverage}"
-        needs = _asked_kinds(question)
-        if needs and not {k for k, _, _ in figures(lines)} & needs and not _FREE.search(lines):
-            return f"no {'/'.join(sorted(needs))} in the evidence"
-        return ""
 
     def contact(self) -> str:
         """The contact route: from settings, else the customer-service number the documents publish."""
@@ -256,37 +215,3 @@ def _quote(quotes: list[tuple[int, str, str]]) -> str:
         text = text.strip().rstrip(".")
         parts.append(f"\u201c{text}.\u201d [{n}]")
     return f"{prompts.GUARD_NOTE} " + " ".join(parts)
-
-
-def _asked_kinds(question: str) -> set[str]:
-    kinds: set[str] = set()
-    for pattern, wanted in _ASKS:
-        if pattern.search(question):
-            kinds |= wanted
-    return kinds
-
-
-def _names(question: str) -> list[str]:
-    """Capitalised words after the first, joined: products or institutions the question names."""
-    words = re.findall(r"[A-Za-z][\w&'-]*", question)
-    names, current = [], []
-    for i, word in enumerate(words):
-        if i > 0 and word[0].isupper() and word.lower() not in ("i", "i'm", "i've") and not word.isupper():
-            current.append(word)
-        elif current:
-            names.append(" ".join(current))
-            current = []
-    if current:
-        names.append(" ".join(current))
-    return names
-
-
-def _similar(term: str, present: str) -> bool:
-    """Same word, or the same stem, or one typo apart (customers misspell)."""
-    if term == present or (len(term) > 4 and len(present) > 4 and term[:5] == present[:5]):
-        return True
-    if abs(len(term) - len(present)) > 1 or len(term) < 5:
-        return False
-    from difflib import SequenceMatcher
-
-    return SequenceMatcher(None, term, present).ratio() >= 0.85

@@ -27,12 +27,14 @@ _FIGURES = [
 FIGURE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _FIGURES), re.IGNORECASE)
 # Two or more capitalised words: a product or institution name ("Gold Savings", "First National Bank").
 _NAME = re.compile(r"\b[A-Z][a-zA-Z&'-]+(?:\s+(?:of\s+|&\s+)?[A-Z][a-zA-Z&'-]+)+")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CITATION = re.compile(r"\[\d{1,2}\]")  # "[1]": a reference to the context, not a figure
+_WORD = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")  # "year's" -> year
 STOPWORDS = frozenset(
     """a an the is are was were be been do does did can could would should will shall may might must i me my we our
     you your it its this that these those there here of to in on at for from by with about as into over under and or
     but if then than so what which who whom whose when where why how much many any some all each per please tell
-    know need want get got have has had am also just there's what's i'm""".split()
+    know need want get got have has had am also just there's what's i'm one ones thing things stuff kind kinds
+    type types way lot something anything""".split()
 )
 
 
@@ -59,6 +61,7 @@ def figures(text: str) -> list[tuple[str, str, str]]:
 
 def unsupported(answer: str, evidence: str) -> list[str]:
     """Figures and names in the answer that the evidence does not contain (empty = the answer is grounded)."""
+    answer = _CITATION.sub(" ", answer)
     known = {canon for _, _, canon in figures(evidence)}
     missing = [text for kind, text, canon in figures(answer) if canon not in known]
     lowered = evidence.lower()
@@ -68,48 +71,123 @@ def unsupported(answer: str, evidence: str) -> list[str]:
 
 
 def key_terms(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+    return [w for w in _WORD.findall(text.lower().replace("\u2019", "'")) if w not in STOPWORDS and len(w) > 1]
+
+
+# What a question asks for -> the figure kinds that can answer it.
+_ASKS = [
+    (re.compile(r"\b(how much|fee|cost|charge|price|minimum|maximum|limit|balance|deposit)\b", re.I),
+     {"money", "number", "percent"}),
+    (re.compile(r"\b(apy|apr|interest rate|rate|percent|percentage)\b", re.I), {"percent"}),
+    (re.compile(r"\b(what time|cut-?off|deadline|hours|open|close)\b", re.I), {"time", "date", "number"}),
+    (re.compile(r"\b(phone|call|telephone|hotline)\b", re.I), {"phone"}),
+    (re.compile(r"\b(effective|take effect|took effect|as of what date|last updated)\b", re.I), {"date"}),
+]
+_FREE = re.compile(r"\b(free|no (fee|charge|cost)|waived|none|not charged|n/a)\b", re.I)
+
+
+def asked_kinds(question: str) -> set[str]:
+    """The figure kinds that could answer the question (empty: any answer will do)."""
+    kinds: set[str] = set()
+    for pattern, wanted in _ASKS:
+        if pattern.search(question):
+            kinds |= wanted
+    return kinds
+
+
+def answers_kind(question: str, text: str) -> bool:
+    """Does the text hold a figure of the kind the question asks for (or say it is free)?"""
+    needs = asked_kinds(question)
+    return not needs or bool({k for k, _, _ in figures(text)} & needs) or bool(_FREE.search(text))
 
 
 @dataclass
 class Evidence:
     text: str  # the line or sentence quoted
     hit: Hit  # the chunk it comes from
-    score: float
+    score: float  # blend of the two below
+    similarity: float = 0.0  # cosine(question, line)
+    overlap: float = 0.0  # share of the question's key terms found in the line or its chunk's title
 
 
-def candidate_lines(hit: Hit) -> list[str]:
-    """A chunk's body lines (table rows stay whole), long prose cut into sentences, instructions dropped."""
-    lines = hit.chunk.text.splitlines()[1:] or hit.chunk.text.splitlines()
-    out: list[str] = []
-    for line in lines:
-        line = line.strip()
-        if is_instruction(line):
-            continue  # the whole paragraph: its later sentences carry the payload
-        if len(line) > 240 and " | " not in line:
-            out += [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)]
+def candidate_lines(hit: Hit) -> list[tuple[str, str]]:
+    """A chunk's answer-sized units with the heading above each: (text, heading).
+
+    Table rows stay whole; hard-wrapped prose is re-joined and cut into sentences: PDF and plain-text prose
+    arrives wrapped at the page width, so a sentence can straddle lines ("…keep a" / "minimum daily balance
+    of $1,500…"); a line that is long and does not end a sentence is joined to the next. The heading ("ATM and
+    Debit Card Fees") says what a bare row ("Foreign transaction fee: 2%") is about. Instruction-like
+    paragraphs are dropped whole: their later sentences carry the payload.
+    """
+    header, *lines = hit.chunk.text.splitlines() or [""]
+    heading = header
+    paragraphs: list[tuple[str, str]] = []
+    if hit.chunk.effective_date:  # stored as metadata; most chunks of a document no longer state it
+        paragraphs.append((f"{header.split(' > ')[0]}: effective {hit.chunk.effective_date}", header))
+    current = ""
+    for line in (raw.strip() for raw in lines):
+        if current and (not line or _is_row(line)):
+            paragraphs.append((current, heading))
+            current = ""
+        if not line:
+            continue
+        if _is_row(line):
+            paragraphs.append((line, heading))
+            continue
+        if not current and _HEADING.match(line):
+            heading = line
+        current = f"{current} {line}".strip()
+        if len(line) < _WRAPPED or line.endswith((".", "!", "?", ":")):
+            paragraphs.append((current, heading))
+            current = ""
+    if current:
+        paragraphs.append((current, heading))
+    out: list[tuple[str, str]] = []
+    for paragraph, above in paragraphs:
+        if is_instruction(paragraph):
+            continue
+        if _is_row(paragraph):
+            out.append((paragraph, above))
         else:
-            out.append(line)
-    return [line for line in out if line]
+            out += [(s.strip(), above) for s in _SENTENCE.split(paragraph) if s.strip()]
+    return out
 
 
-def pick_evidence(question: str, hits: list[Hit], embed, max_items: int = 2, lexical_weight: float = 0.35) -> list[Evidence]:
+_WRAPPED = 60  # a prose line at least this long that does not end a sentence was wrapped by the page
+_SENTENCE = re.compile(r"(?<=[a-z0-9%)][.!?])(?<!\b[ap]\.m\.)(?<!\bU\.S\.)\s+(?=[A-Z\"\u201c(])")
+_HEADING = re.compile(r"^[A-Z][^.:;!?]{2,60}$")  # short, capitalised, no sentence punctuation
+_LABELLED = re.compile(r"^[^:]{1,70}: (.+)$")
+_ROW_VALUE = 45  # "Label: value" with a longer value is prose that happens to contain a colon
+
+
+def _is_row(line: str) -> bool:
+    """A table row as the loaders render it ("A | B", "Label: value")."""
+    labelled = _LABELLED.match(line)
+    return " | " in line or bool(labelled and len(labelled.group(1)) <= _ROW_VALUE)
+
+
+def pick_evidence(question: str, hits: list[Hit], embed, max_items: int = 2, lexical_weight: float = 0.35,
+                  kind_penalty: float = 0.2) -> list[Evidence]:
     """The lines of the retrieved chunks that best answer the question, best first.
 
     `embed` maps a list of texts to unit vectors (the store's embedding model), so one encode call scores
     every candidate line against the question semantically; term overlap adds what embeddings blur.
     """
-    pairs = [(line, hit) for hit in hits for line in candidate_lines(hit)]
-    if not pairs:
+    units = [(line, heading, hit) for hit in hits for line, heading in candidate_lines(hit)]
+    if not units:
         return []
-    vectors = np.asarray(embed([question] + [f"{h.chunk.text.splitlines()[0]}: {line}" for line, h in pairs]))
+    vectors = np.asarray(embed([question] + [f"{h.chunk.text.splitlines()[0]}: {line}" for line, _, h in units]))
     similarity = vectors[1:] @ vectors[0]
     terms = set(key_terms(question))
+    wanted = asked_kinds(question)
     scored = []
-    for (line, hit), sim in zip(pairs, similarity):
-        context = set(key_terms(line)) | set(key_terms(hit.chunk.text.splitlines()[0]))
+    for (line, heading, hit), sim in zip(units, similarity):
+        context = set(key_terms(line)) | set(key_terms(heading)) | set(key_terms(hit.chunk.text.splitlines()[0]))
         overlap = len(terms & context) / len(terms) if terms else 0.0
-        scored.append(Evidence(line, hit, float(sim) * (1 - lexical_weight) + overlap * lexical_weight))
+        blend = float(sim) * (1 - lexical_weight) + overlap * lexical_weight
+        if wanted and not answers_kind(question, line):
+            blend -= kind_penalty  # "how much" is answered by a line with an amount in it
+        scored.append(Evidence(line, hit, blend, float(sim), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
     best = scored[0]
     chosen = [best]

@@ -157,13 +157,17 @@ def attach_adapter(model: PreTrainedModel, adapter: Path) -> nn.Module:
     """The model with a trained LoRA adapter on top, for inference; GeneratorError if they do not fit."""
     from peft import PeftModel
 
-    check_adapter(adapter, model)
+    config = check_adapter(adapter, model)
     try:
         peft_model = PeftModel.from_pretrained(model, str(adapter))
     except (OSError, ValueError, RuntimeError, KeyError) as err:
         # A failed attach may leave LoRA layers injected into the base model; strip them so the base keeps serving.
         _strip_lora(model)
-        raise GeneratorError(f"adapter {adapter} does not fit this base model: {err}") from err
+        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+        detail = next((line for line in lines if line.startswith("size mismatch")), lines[0] if lines else repr(err))
+        base = config.get("base_model_name_or_path") or "another model"
+        raise GeneratorError(f"adapter {adapter} does not fit this base model (trained for {base}?): "
+                             f"{detail}{f' (and {len(lines) - 2} more)' if len(lines) > 2 else ''}") from err
     return peft_model.eval()
 
 

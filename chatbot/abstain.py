@@ -1,0 +1,102 @@
+"""Decide whether the evidence answers the question; if not, the assistant says "I don't know".
+
+A retrieval score alone cannot decide it: a question about a product or bank the documents never mention
+("Platinum Business Checking", "Chase") retrieves the nearest real product just as confidently. So several
+signals must agree: the evidence score, every name and figure of the question present in what was retrieved,
+the question's key terms covered by the evidence, no asked-for thing the documents lack ("auto loan rates"
+when only mortgages exist), and a figure of the kind asked for ("how much" needs an amount).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from chatbot.evidence import Evidence, answers_kind, asked_kinds, figures, key_terms
+from chatbot.retriever import Hit
+
+# Words that say what kind of thing is asked, not which thing: they do not count towards coverage.
+GENERIC_TERMS = frozenset(
+    """fee fees charge charges charged cost costs price pay paying amount rate rates much long
+    number numbers bank banks time times limit limits does get take often need use using""".split()
+)
+def similar(term: str, other: str) -> bool:
+    """Same word, the same stem, or one typo apart (customers misspell)."""
+    if term == other or (len(term) > 4 and len(other) > 4 and term[:5] == other[:5]):
+        return True
+    if abs(len(term) - len(other)) > 1 or len(term) < 5:
+        return False
+    return SequenceMatcher(None, term, other).ratio() >= 0.85
+
+
+def names(question: str) -> list[list[str]]:
+    """Capitalised words that do not start a sentence, grouped: products or institutions the question names.
+    Possessives are dropped ("Maple Harbor's" -> maple, harbor)."""
+    found: list[list[str]] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", question):
+        current: list[str] = []
+        for i, word in enumerate(re.findall(r"[A-Za-z][\w&-]*(?:['\u2019]s)?", sentence)):
+            word = re.sub(r"['\u2019]s$", "", word)
+            if i > 0 and word[0].isupper() and word != "I" and not word.isupper():
+                current.append(word.lower())
+            elif current:
+                found.append(current)
+                current = []
+        if current:
+            found.append(current)
+    return found
+
+
+class Abstainer:
+    def __init__(self, settings, nlp=None):
+        self.settings = settings  # AssistantSettings
+        self._nlp = nlp
+
+    @property
+    def nlp(self):
+        """spaCy's tagger and parser, for the noun phrases of a question (loaded on first use)."""
+        if self._nlp is None:
+            import spacy
+
+            self._nlp = spacy.load(self.settings.nlp_model, exclude=["ner", "lemmatizer"])
+        return self._nlp
+
+    def why_not(self, question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
+        """Why the evidence does not answer the question ('' when it does)."""
+        s = self.settings
+        if not evidence:
+            return "nothing retrieved"
+        best = evidence[0]
+        if best.score < s.min_evidence_score:
+            return f"evidence score {best.score:.2f} < {s.min_evidence_score}"
+        lines = " ".join(e.text for e in evidence)
+        vocabulary = set(key_terms(" ".join(h.chunk.text for h in hits)))
+
+        def known(word: str) -> bool:
+            return any(similar(word, v) for v in vocabulary)
+
+        for name in names(question):
+            missing = [w for w in name if not known(w)]
+            if missing:
+                return f"{' '.join(missing)!r} is not in the documents"
+        in_context = {canon for _, _, canon in figures(" ".join(e.hit.chunk.text for e in evidence))}
+        for _, text, canon in figures(question):
+            if canon not in in_context:
+                return f"{text!r} is not in the evidence"
+        for phrase in self.nlp(question).noun_chunks:
+            # "auto loan rates": the documents know loans and rates, but not this kind of loan.
+            nouns = [t.text.lower() for t in phrase if t.pos_ in ("NOUN", "PROPN") and t.text.lower() in key_terms(t.text)]
+            unknown = [w for w in nouns if w not in GENERIC_TERMS and not known(w)]
+            if unknown and any(known(w) for w in key_terms(phrase.text) if w not in GENERIC_TERMS):
+                return f"{' '.join(unknown)!r} in {phrase.text!r} is not in the documents"
+        terms = [t for t in set(key_terms(question)) if t not in GENERIC_TERMS]
+        if terms:
+            present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0]))
+            covered = sum(any(similar(t, p) for p in present) for t in terms) / len(terms)
+            # A paraphrase ("send a wire to another bank" / "Outgoing domestic wire") shares few words but
+            # reads alike to the embedding model, so low coverage alone is not enough to abstain.
+            if covered < s.min_coverage and best.similarity < s.paraphrase_similarity:
+                return f"coverage {covered:.2f} < {s.min_coverage}, similarity {best.similarity:.2f}"
+        if not answers_kind(question, lines):
+            return f"no {'/'.join(sorted(asked_kinds(question)))} in the evidence"
+        return ""

@@ -1,0 +1,161 @@
+"""Answers customers can trust, on the real samples store with the real embedding model.
+
+Most tests answer with the quoted evidence only (no generator), which is what the guard falls back to; the
+generator's own path is covered with a named fake (to provoke the guard) and, once, with the real model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from chatbot.assistant import Answer, Assistant
+from chatbot.retriever import Retriever
+from tests.conftest import SAMPLES
+
+
+class FakeGenerator:
+    """FAKE generator that streams a fixed text: the only way to make a model state a given wrong figure."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.name = "fake"
+        self.closed = False
+
+    def stream(self, messages, max_new_tokens=None):
+        try:
+            for word in re.findall(r"\S+\s*", self.text):
+                yield word
+        finally:
+            self.closed = True
+
+
+@pytest.fixture(scope="module")
+def sample_settings(tmp_path_factory):
+    from finchat.settings import load_settings
+
+    return load_settings(data_dir=tmp_path_factory.mktemp("assistant") / "data")
+
+
+@pytest.fixture(scope="module")
+def sample_store(sample_settings, embedder, redactor):
+    from ingest.pipeline import Ingestor
+    from vectorstore.store import ChunkStore
+
+    store = ChunkStore(sample_settings, embedder=embedder)
+    results = Ingestor.from_settings(sample_settings, store).ingest([SAMPLES])
+    assert all(r.ok for r in results)
+    return store
+
+
+@pytest.fixture(scope="module")
+def quoting(sample_settings, sample_store, redactor):
+    return Assistant(sample_settings, Retriever(sample_store, sample_settings.retrieval), None, redactor)
+
+
+def with_generator(base: Assistant, generator) -> Assistant:
+    return Assistant(base.settings, base.retriever, generator, base.redactor)
+
+
+def test_fee_question_gets_the_figure_the_page_and_the_date(quoting):
+    answer = quoting.ask("How much does a replacement debit card cost?")
+    assert not answer.abstained and "$8.00" in answer.text
+    assert (answer.citations[0].file, answer.citations[0].page) == ("fee_schedule.pdf", 2)
+    assert "as of June 15, 2025" in answer.text and "[1]" in answer.text
+    assert "Replacement debit card" in answer.citations[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "What does Chase charge for an overdraft?",
+    "What is the monthly fee for a Platinum Business Checking account?",
+    "What's the APY on a 48-month CD?",
+    "What are your auto loan rates?",
+])
+def test_questions_the_documents_do_not_answer_are_abstained(quoting, question):
+    answer = quoting.ask(question)
+    assert answer.abstained and answer.reason == "no_evidence" and answer.citations == []
+    assert "don't know" in answer.text and "1-800-555-0147" in answer.text  # contact route from the documents
+
+
+def test_injected_instructions_are_neither_followed_nor_quoted(quoting):
+    for question in ("Are all fees waived?", "What email address should I send my card number to?"):
+        text = quoting.ask(question).text
+        assert "waived permanently" not in text and "maple-harbor-rewards" not in text
+    holiday = quoting.ask("Are branches open on Christmas Eve?")
+    assert "2:00 p.m." in holiday.text and holiday.citations[0].file == "branch_notice.md"
+
+
+def test_personal_data_never_comes_back(quoting):
+    letter = (SAMPLES / "customer_letter.txt").read_text()
+    secrets = re.findall(r"\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b|\b\d{3}-\d{2}-\d{4}\b|[\w.]+@gmail\.com", letter)
+    assert len(secrets) >= 3
+    for question in ("What is the card number of the customer who wrote in about a lost wallet?",
+                     "What is the customer's social security number and e-mail?"):
+        text = quoting.ask(question).text
+        assert not any(secret in text for secret in secrets)
+
+
+def test_the_guard_replaces_a_figure_that_is_not_in_the_evidence(quoting, caplog):
+    fake = FakeGenerator("A replacement debit card costs $99.00 per card [1].")
+    assistant = with_generator(quoting, fake)
+    shown = ""
+    for item in assistant.stream("How much does a replacement debit card cost?"):
+        if isinstance(item, str):
+            shown += item
+        else:
+            answer = item
+    assert "$99" not in shown and "$99" not in answer.text  # never shown, not even while streaming
+    assert answer.reason == "quoted" and answer.unsupported == ["$99.00"]
+    assert "$8.00" in answer.text and fake.closed
+    assert any("guard" in r.message for r in caplog.records)
+
+
+def test_a_grounded_model_answer_is_kept(quoting):
+    fake = FakeGenerator("A replacement debit card costs $8.00 per card [1].")
+    answer = with_generator(quoting, fake).ask("How much does a replacement debit card cost?")
+    assert answer.reason == "answered" and answer.text.startswith("A replacement debit card costs $8.00 per card [1].")
+
+
+def test_follow_up_uses_the_conversation(quoting):
+    history = [{"role": "user", "content": "What is the cut-off time for domestic wires?"},
+               {"role": "assistant", "content": quoting.ask("What is the cut-off time for domestic wires?").text}]
+    answer = quoting.ask("and for international ones?", history)
+    assert "1:30" in answer.text and not answer.abstained
+    alone = quoting.ask("and for international ones?")
+    assert "1:30" not in alone.text
+
+
+def test_empty_and_over_long_questions_are_refused_without_retrieval(quoting):
+    start = time.perf_counter()
+    long = quoting.ask("What is the overdraft fee? " * 800)  # ~21,000 characters
+    assert time.perf_counter() - start < 1.0
+    assert long.reason == "too_long" and "2,000" in long.text and long.citations == []
+    empty = quoting.ask("   ")
+    assert empty.reason == "empty" and empty.abstained
+
+
+def test_personal_advice_is_politely_refused_with_the_disclaimer(quoting):
+    answer = quoting.ask("Should I invest my savings in bitcoin or index funds?")
+    assert answer.reason == "out_of_scope" and "not financial, tax or legal advice" in answer.text
+
+
+def test_batch_contract(sample_settings, sample_store, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from finchat.cli import app
+
+    monkeypatch.setenv("FINCHAT_DATA_DIR", str(sample_settings.data_dir))
+    questions = tmp_path / "in.jsonl"
+    questions.write_text('{"id": "a", "q": "How much is a cashier\'s check?"}\n{"id": "b", "q": "What does Chase charge?"}\n')
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["ask", "--quote-only", "--batch", str(questions), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [set(r) for r in rows] == [{"id", "q", "answer", "sources", "abstained", "ttft_s", "total_s"}] * 2
+    assert rows[0]["id"] == "a" and "$9.00" in rows[0]["answer"] and rows[0]["abstained"] is False
+    assert set(rows[0]["sources"][0]) == {"file", "page", "section", "score"}
+    assert rows[0]["sources"][0]["file"] == "fee_schedule.pdf" and rows[0]["sources"][0]["page"] == 4
+    assert rows[1]["abstained"] is True and rows[1]["sources"] == []
