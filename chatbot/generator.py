@@ -85,7 +85,8 @@ class LocalGenerator:
         def run() -> None:
             try:
                 with self._lock, torch.inference_mode():
-                    self.model.generate(**kwargs)
+                    if not stop.event.is_set():  # the reader may have left while another answer held the model
+                        self.model.generate(**kwargs)
             except BaseException as err:  # re-raised in the reader's thread below
                 failure.append(err)
                 streamer.end()  # generate() did not, and the reader would wait for ever
@@ -230,5 +231,5 @@ def make_generator(settings: GenerationSettings) -> Generator:
     try:
         factory = BACKENDS[settings.backend]
     except KeyError:
-        raise GeneratorError(f"unknown generator backend {settings.backend!r}; choose from {sorted(BACKENDS)}")
+        raise GeneratorError(f"unknown generator backend {settings.backend!r}; choose from {sorted(BACKENDS)}") from None
     return factory(settings)

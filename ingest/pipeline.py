@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ingest.injection import neutralise
 from ingest.loaders import KINDS, LoadError, load
@@ -84,12 +86,13 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 class Ingestor:
     """Ingests files into a `ChunkStore`; one instance serves the CLI, the app and the benchmark."""
 
-    def __init__(self, store: ChunkStore, redactor: Redactor, splitter: Splitter, max_bytes: int, files_per_commit: int):
+    def __init__(self, store: ChunkStore, redactor: Redactor, splitter: Splitter, max_bytes: int,
+                 chunks_per_commit: int):
         self.store = store
         self.redactor = redactor
         self.splitter = splitter
         self.max_bytes = max_bytes
-        self.files_per_commit = files_per_commit
+        self.chunks_per_commit = chunks_per_commit
 
     @classmethod
     def from_settings(cls, settings, store: ChunkStore) -> Ingestor:
@@ -99,12 +102,17 @@ class Ingestor:
             redactor=Redactor(detect_names=ing.detect_names, names_model=ing.names_model),
             splitter=Splitter(ing.chunk_size, ing.chunk_overlap),
             max_bytes=int(ing.max_upload_mb * 1024 * 1024),
-            files_per_commit=ing.files_per_commit,
+            chunks_per_commit=ing.chunks_per_commit,
         )
 
     def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-        """Ingest files and folders; every file gets a result, and a failure never stops the others."""
+        """Ingest files and folders; every file gets a result, and a failure never stops the others.
+
+        A background thread reads, redacts and splits the next files while this one embeds and commits,
+        so the embedding model, the real bottleneck, is kept busy.
+        """
         self.store.repair()
+        stored = {r.file: r for r in self.store.list_files()}
         results: list[FileResult] = []
         batch: list[_Prepared] = []
 
@@ -113,21 +121,19 @@ class Ingestor:
             if on_file:
                 on_file(result)
 
-        for path in find_files(paths):
-            prepared = self._prepare(path)
+        for prepared in _prefetch(lambda path: self._prepare(path, stored.get(path.name)), find_files(paths)):
             if isinstance(prepared, FileResult):
                 done(prepared)
                 continue
             batch.append(prepared)
-            if len(batch) >= self.files_per_commit:
+            if sum(len(p.chunks) for p in batch) >= self.chunks_per_commit:
                 self._commit(batch, done)
                 batch = []
         self._commit(batch, done)
         return results
 
-    def _prepare(self, path: Path) -> _Prepared | FileResult:
+    def _prepare(self, path: Path, old: FileRecord | None) -> _Prepared | FileResult:
         name = path.name
-        old = self.store.file_record(name)
         try:
             # An oversized or missing file is refused by load() before it is read; others are hashed
             # first, so that an unchanged file is skipped without parsing it.
@@ -162,12 +168,49 @@ class Ingestor:
         return _Prepared(record, chunks, result)
 
     def _commit(self, batch: list[_Prepared], done: Callable[[FileResult], None]) -> None:
+        """Embed a batch in one call (the model batches best across files), then store it."""
         if not batch:
             return
         vectors = self.store.embed([c.text for p in batch for c in p.chunks])
-        start = 0
+        files, start = [], 0
         for p in batch:
-            end = start + len(p.chunks)
-            self.store.add_file(p.record, p.chunks, vectors[start:end])
-            start = end
+            files.append((p.record, p.chunks, vectors[start : start + len(p.chunks)]))
+            start += len(p.chunks)
+        self.store.add_files(files)
+        for p in batch:
             done(p.result)
+
+
+def _prefetch(func: Callable, items: list, depth: int = 8) -> Iterator:
+    """func(item) for each item, computed by a worker thread up to `depth` items ahead of the consumer."""
+    results: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def work() -> None:
+        for item in items:
+            if stop.is_set():
+                return
+            try:
+                results.put(("ok", func(item)))
+            except BaseException as exc:  # re-raised in the consumer, where it can be handled
+                results.put(("error", exc))
+                return
+        results.put(("end", None))
+
+    worker = threading.Thread(target=work, name="ingest-prepare", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = results.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a worker waiting on a full queue
+            try:
+                results.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)

@@ -65,7 +65,7 @@ def ingestor(settings, store, redactor):
 
     ing = settings.ingest
     return Ingestor(store, redactor, Splitter(ing.chunk_size, ing.chunk_overlap),
-                    max_bytes=int(ing.max_upload_mb * 2**20), files_per_commit=ing.files_per_commit)
+                    max_bytes=int(ing.max_upload_mb * 2**20), chunks_per_commit=ing.chunks_per_commit)
 
 
 def free_port() -> int:

@@ -20,15 +20,17 @@ SAMPLE_DOCS = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in {".pdf", "
 
 
 def finchat(*args: str):
+    """Run the CLI in-process; returns (exit code, stdout + stderr without library progress bars)."""
     result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout + "".join(
+        line + "\n" for line in result.stderr.splitlines() if "Loading weights" not in line)
 
 
 def test_ingest_samples_then_search_list_and_delete():
     code, out = finchat("ingest", str(SAMPLES))
     assert code == 0, out
     for name in SAMPLE_DOCS:  # one line per file, naming it, with its chunk count
-        assert any(line.startswith(f"{name}: added, ") and "chunks" in line for line in out.splitlines()), name
+        assert any(line.startswith(f"{name}: added, ") and "chunks" in line for line in out.splitlines()), out
     assert "questions.jsonl" not in out and "make_samples.py" not in out  # not documents: passed over
 
     code, out = finchat("search", "monthly fee", "--k", "3", "--json")
@@ -83,7 +85,7 @@ def test_sigkill_mid_batch_leaves_only_whole_files(tmp_path, settings, embedder)
     for i in range(30):
         rows = "\n".join(f"Product {i}-{j}: fee ${i}.{j:02d} per item, code zq{i}x{j}" for j in range(40))
         (docs / f"sheet{i:02d}.md").write_text(f"# Sheet {i}\n\n{rows}\n")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FINCHAT_INGEST__FILES_PER_COMMIT": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FINCHAT_INGEST__CHUNKS_PER_COMMIT": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "finchat", "ingest", str(docs)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     done = 0

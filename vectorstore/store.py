@@ -3,7 +3,7 @@
 Two collections live side by side: `<name>` holds the chunks, `<name>_docs` one record per file.
 A file's record is its commit point, which is what makes a file land whole or not at all:
 1. the record is marked `pending=<new hash>`;  2. the new chunks are added;
-3. the record's `hash` becomes the new hash (commit);  4. the file's chunks with any other hash go.
+3. the record's `file_hash` becomes the new hash (commit);  4. the file's chunks with any other hash go.
 `repair()` finishes or rolls back whatever a killed process left between those steps.
 """
 
@@ -160,14 +160,24 @@ class ChunkStore:
         records = [FileRecord.from_metadata(m) for m in got["metadatas"] if m.get("file_hash")]
         return sorted(records, key=lambda r: r.file.lower())
 
-    def add_file(self, record: FileRecord, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        """Store one file's chunks and commit its record; an older version of the file is replaced."""
-        old = self.file_record(record.file)
-        self.files.upsert(
-            ids=[record.file],
-            embeddings=[_NO_VECTOR],
-            metadatas=[{**(old.metadata() if old else {"file": record.file}), "pending": record.file_hash}],
+    def add_files(self, files: list[tuple[FileRecord, list[Chunk], list[list[float]]]]) -> None:
+        """Store files' chunks and commit their records; older versions of those files are replaced.
+
+        One round of calls serves the whole batch (Chroma calls cost milliseconds each); every file in it
+        is pending until step 3, so a kill before then rolls all of them back and after it none.
+        """
+        if not files:
+            return
+        names = [record.file for record, _, _ in files]
+        got = self.files.get(ids=names, include=["metadatas"])
+        old = {m["file"]: m for m in got["metadatas"] if m.get("file_hash")}
+        self.files.upsert(  # 1. pending
+            ids=names,
+            embeddings=[_NO_VECTOR] * len(names),
+            metadatas=[{**old.get(r.file, {"file": r.file}), "pending": r.file_hash} for r, _, _ in files],
         )
+        chunks = [c for _, cs, _ in files for c in cs]  # 2. chunks
+        vectors = [v for _, _, vs in files for v in vs]
         for start in range(0, len(chunks), self._max_batch):
             batch = chunks[start : start + self._max_batch]
             self.chunks.upsert(
@@ -176,8 +186,18 @@ class ChunkStore:
                 documents=[c.text for c in batch],
                 metadatas=[c.metadata() for c in batch],
             )
-        self.files.upsert(ids=[record.file], embeddings=[_NO_VECTOR], metadatas=[{**record.metadata(), "pending": ""}])
-        self.chunks.delete(where={"$and": [{"file": record.file}, {"file_hash": {"$ne": record.file_hash}}]})
+        self.files.upsert(  # 3. commit
+            ids=names,
+            embeddings=[_NO_VECTOR] * len(names),
+            metadatas=[{**r.metadata(), "pending": ""} for r, _, _ in files],
+        )
+        for record, _, _ in files:  # 4. the replaced versions' chunks
+            if record.file in old:
+                self.chunks.delete(where={"$and": [{"file": record.file}, {"file_hash": {"$ne": record.file_hash}}]})
+
+    def add_file(self, record: FileRecord, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Store one file (see `add_files`)."""
+        self.add_files([(record, chunks, vectors)])
 
     def delete_file(self, file: str) -> bool:
         """Remove a file and all its chunks; False when no such file is stored."""
