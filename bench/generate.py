@@ -21,6 +21,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from unittest.mock import patch
 
 import torch
 from torch.ao.quantization import quantize_dynamic
@@ -28,6 +29,7 @@ from torch.ao.quantization import quantize_dynamic
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from chatbot import generator as generator_module  # noqa: E402
 from chatbot.generator import LocalGenerator, speed_up  # noqa: E402
 from chatbot.models import bundled_gguf, format_chat, load_causal_lm  # noqa: E402
 from finchat.settings import GenerationSettings  # noqa: E402
@@ -36,7 +38,7 @@ TARGET_TTFT_RATIO = 1.0  # embedded TTFT / llama.cpp TTFT, at most
 TARGET_DECODE_RATIO = 0.5  # embedded decode tokens/s / llama.cpp's, at least
 LLAMA_THREADS = 2
 QUALITY_TOKENS = 40  # tokens per fp32 reference answer that variants are checked along
-COMPILED = "default + static cache + torch.compile"
+COMPILED = "default + static KV cache + torch.compile"
 
 FEES = [
     ("fee-schedule.pdf, page 1", "Everyday Checking. Monthly maintenance fee: $12.00. The fee is waived in any "
@@ -133,15 +135,18 @@ def variants(base, with_compile: bool):
     """(label, model, settings, extra generate() arguments) for every configuration tried."""
     default = GenerationSettings()
     fp32 = default.model_copy(update={"embedded_dtype": "float32"})
-    no_int8 = default.model_copy(update={"embedded_int8_decode": False})
+    dense = default.model_copy(update={"embedded_quantised_decode": False})
     yield "fp32 (transformers as loaded)", base, fp32, {}
     yield "fp32, 1 thread", base, fp32.model_copy(update={"cpu_threads": 1}), {}
     yield "fp32, static KV cache", base, fp32, {"cache_implementation": "static"}
     yield "bf16, bf16 attention", copy.deepcopy(base).to(torch.bfloat16), fp32, {}
-    yield "bf16, fp32 attention", speed_up(copy.deepcopy(base), no_int8), no_int8, {}
-    yield "int8 dynamic quant. (torch.ao, deprecated)", quantize_dynamic(base, {torch.nn.Linear}, dtype=torch.qint8), fp32, {}
+    yield "bf16, fp32 attention", speed_up(copy.deepcopy(base), dense), dense, {}
+    dynamic = quantize_dynamic(base, {torch.nn.Linear}, dtype=torch.qint8)
+    yield "int8 dynamic quant. (torch.ao, deprecated)", dynamic, fp32, {}
+    with patch.object(generator_module, "_int4_grid", lambda weight: None):
+        yield "bf16, fp32 attn, int8 decode", speed_up(copy.deepcopy(base), default), default, {}
     fast = speed_up(copy.deepcopy(base), default)
-    yield "default: bf16 + fp32 attn + int8 decode", fast, default, {}
+    yield "default: bf16, fp32 attn, int4 decode", fast, default, {}
     yield "default, 1 thread", fast, default.model_copy(update={"cpu_threads": 1}), {}
     yield "default, static KV cache", fast, default, {"cache_implementation": "static"}
     if with_compile:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from chatbot.evidence import Evidence, answers_kind, asked_kinds, figures, key_terms
+from chatbot.evidence import Evidence, answers_kind, asked_kinds, key_terms
 from chatbot.retriever import Hit
 
 # Words that say what kind of thing is asked, not which thing: they do not count towards coverage.
@@ -20,6 +20,14 @@ GENERIC_TERMS = frozenset(
     """fee fees charge charges charged cost costs price pay paying amount rate rates much long
     number numbers bank banks time times limit limits does get take often need use using""".split()
 )
+_PRODUCT_NUMBER = re.compile(r"\b\d+(?:-| )(?:month|year|day|week)s?\b|\b\d+/\d+\b", re.I)
+
+
+def _product_label(text: str) -> str:
+    """"12 Months", "12-month" -> "12-month": one spelling of number-unit labels."""
+    return re.sub(r"(\d+)[-\s]+(month|year|day|week)s?\b", r"\1-\2", text.lower())
+
+
 def similar(term: str, other: str) -> bool:
     """Same word, the same stem, or one typo apart (customers misspell)."""
     if term == other or (len(term) > 4 and len(other) > 4 and term[:5] == other[:5]):
@@ -79,16 +87,18 @@ class Abstainer:
             missing = [w for w in name if not known(w)]
             if missing:
                 return f"{' '.join(missing)!r} is not in the documents"
-        in_context = {canon for _, _, canon in figures(" ".join(e.hit.chunk.text for e in evidence))}
-        for _, text, canon in figures(question):
-            if canon not in in_context:
-                return f"{text!r} is not in the evidence"
-        for phrase in self.nlp(question).noun_chunks:
-            # "auto loan rates": the documents know loans and rates, but not this kind of loan.
-            nouns = [t.text.lower() for t in phrase if t.pos_ in ("NOUN", "PROPN") and t.text.lower() in key_terms(t.text)]
-            unknown = [w for w in nouns if w not in GENERIC_TERMS and not known(w)]
-            if unknown and any(known(w) for w in key_terms(phrase.text) if w not in GENERIC_TERMS):
-                return f"{' '.join(unknown)!r} in {phrase.text!r} is not in the documents"
+        # A number that names a product ("48-month CD", "7/1 ARM") must be in the evidence; other numbers in
+        # a question are the customer's own circumstances ("a $75,000 balance", "I'm 61") and need not be.
+        in_context = _product_label(" ".join(e.hit.chunk.text for e in evidence))
+        for label in _PRODUCT_NUMBER.findall(question):
+            if _product_label(label) not in in_context:
+                return f"{label!r} is not in the evidence"
+        for token in self.nlp(question):
+            # "auto loan rates": the documents know loans, but not this kind of loan.
+            word, head = token.text.lower(), token.head.text.lower()
+            if (token.dep_ == "compound" and token.pos_ in ("NOUN", "PROPN") and word in key_terms(word)
+                    and not known(word) and head not in GENERIC_TERMS and known(head)):
+                return f"{token.text!r} in {token.text} {token.head.text!r} is not in the documents"
         terms = [t for t in set(key_terms(question)) if t not in GENERIC_TERMS]
         if terms:
             present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0]))

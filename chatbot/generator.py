@@ -113,27 +113,60 @@ def _with_adapter(model: Any, name: str, adapter: Path | None) -> tuple[Any, str
         return model, name, str(err)
 
 
-class Int8DecodeLinear(torch.nn.Module):
-    """A linear layer that multiplies one token at a time against int8 weights, and longer prompts in full.
+INT4_GROUP = 32  # GGUF Q4_0/Q4_1 block size: weights dequantised from them lie on this 4-bit grid exactly
 
-    One-token decode steps read every weight once per token, so they run at the speed of memory: weight-only int8
-    (per output channel, bf16 activations) halves the bytes of bf16. Prompts are compute-bound, and the int8 kernel
-    is slower there, so they keep the dense weight. `_weight_int8pack_mm` is the aten op gpt-fast and torchao use.
+
+class PackedDecodeLinear(torch.nn.Module):
+    """A linear layer whose one-token decode steps multiply packed int4 or int8 weights; prompts use the dense one.
+
+    A decode step reads every weight once per token, so it runs at the speed of memory, not of arithmetic. Weights
+    that came from a GGUF Q4 file lie exactly on a 4-bit grid per group of 32, so they are repacked as int4 without
+    loss (scales rounded to bf16); anything else (the Q8 embedding/lm_head, LoRA-merged layers) gets int8 per
+    output channel. Prompts are compute-bound and these kernels are slower there, so they keep the dense weight.
+    The aten kernels are the ones gpt-fast and torchao use for weight-only quantisation on the CPU.
     """
 
     def __init__(self, linear: torch.nn.Linear):
         super().__init__()
         self.weight, self.bias = linear.weight, linear.bias
         weight = linear.weight.detach().float()
-        scales = weight.abs().amax(dim=1).clamp(min=torch.finfo(torch.float32).tiny) / 127
-        self.register_buffer("qweight", torch.round(weight / scales[:, None]).to(torch.int8))
-        self.register_buffer("scales", scales.to(linear.weight.dtype))
+        grid = _int4_grid(weight)
+        self.bits = 8 if grid is None else 4
+        if grid is None:
+            scales = weight.abs().amax(dim=1).clamp(min=torch.finfo(torch.float32).tiny) / 127
+            packed = torch.round(weight / scales[:, None]).to(torch.int8)
+        else:
+            codes, scales = grid
+            packed = torch._convert_weight_to_int4pack_for_cpu(codes, 1)
+        self.register_buffer("packed", packed)
+        self.register_buffer("scales", scales)  # cast to the activations' dtype with the model
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.shape[:-1].numel() != 1:
             return torch.nn.functional.linear(x, self.weight, self.bias)
-        y = torch._weight_int8pack_mm(x.reshape(1, -1), self.qweight, self.scales).view(*x.shape[:-1], -1)
+        row = x.reshape(1, -1)
+        if self.bits == 4:
+            y = torch._weight_int4pack_mm_for_cpu(row, self.packed, INT4_GROUP, self.scales)
+        else:
+            y = torch._weight_int8pack_mm(row, self.packed, self.scales)
+        y = y.view(*x.shape[:-1], -1)
         return y if self.bias is None else y + self.bias
+
+
+def _int4_grid(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """(codes 0..15, scales_and_zeros) if every group of 32 inputs holds at most 16 evenly spaced values, else None."""
+    rows, cols = weight.shape
+    if cols % INT4_GROUP or not hasattr(torch, "_weight_int4pack_mm_for_cpu"):
+        return None
+    groups = weight.view(rows, cols // INT4_GROUP, INT4_GROUP)
+    low, high = groups.amin(dim=-1, keepdim=True), groups.amax(dim=-1, keepdim=True)
+    step = ((high - low) / 15).clamp(min=torch.finfo(torch.float32).tiny)
+    codes = torch.round((groups - low) / step).clamp(0, 15)
+    if ((codes * step + low - groups).abs() > step / 1000).any():
+        return None
+    # The kernel computes (code - 8) * scale + zero, with scales_and_zeros laid out [groups, rows, 2].
+    scales_and_zeros = torch.cat([step, low + 8 * step], dim=-1).transpose(0, 1).contiguous()
+    return codes.view(rows, cols).to(torch.int32), scales_and_zeros
 
 
 def _sdpa_in_fp32(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, *args: Any,
@@ -146,20 +179,20 @@ def _sdpa_in_fp32(module: Any, query: torch.Tensor, key: torch.Tensor, value: to
 
 
 def speed_up(model: Any, settings: GenerationSettings) -> Any:
-    """The embedded model in the CPU form that bench/generate.py measured fastest without changing answers."""
+    """The embedded model in the CPU form bench/generate.py measured fastest with fp32's answers (to bf16 rounding)."""
     if settings.embedded_dtype == "float32":
         return model
     from transformers import AttentionInterface
     from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
 
+    if settings.embedded_quantised_decode:  # before the cast: the 4-bit grid is exact only in fp32
+        for name, module in list(model.named_modules()):
+            if type(module) is torch.nn.Linear:
+                model.set_submodule(name, PackedDecodeLinear(module))
     model = model.to(getattr(torch, settings.embedded_dtype))
     AttentionInterface.register("sdpa_fp32", _sdpa_in_fp32)
     AttentionMaskInterface.register("sdpa_fp32", sdpa_mask)
     model.set_attn_implementation("sdpa_fp32")
-    if settings.embedded_int8_decode:
-        for name, module in list(model.named_modules()):
-            if type(module) is torch.nn.Linear:
-                model.set_submodule(name, Int8DecodeLinear(module))
     return model
 
 
@@ -231,5 +264,6 @@ def make_generator(settings: GenerationSettings) -> Generator:
     try:
         factory = BACKENDS[settings.backend]
     except KeyError:
-        raise GeneratorError(f"unknown generator backend {settings.backend!r}; choose from {sorted(BACKENDS)}") from None
+        known = ", ".join(BACKENDS)
+        raise GeneratorError(f"unknown generator backend {settings.backend!r}; choose from {known}") from None
     return factory(settings)

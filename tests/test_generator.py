@@ -3,7 +3,9 @@ real bitsandbytes 4-bit layers, and a real llama.cpp OpenAI-compatible server.""
 
 from __future__ import annotations
 
+import copy
 import subprocess
+from collections import Counter
 import sys
 import time
 import urllib.request
@@ -11,7 +13,7 @@ import urllib.request
 import pytest
 import torch
 
-from chatbot.generator import GeneratorError, make_generator, quantization_config
+from chatbot.generator import GeneratorError, PackedDecodeLinear, make_generator, quantization_config
 from chatbot.models import attach_adapter, bundled_gguf, count_4bit_layers, load_causal_lm, load_tokenizer
 from conftest import free_port
 from finchat.settings import GenerationSettings
@@ -29,11 +31,12 @@ def answer(generator, max_new_tokens: int = 12) -> str:
     return "".join(generator.stream(CHAT, max_new_tokens=max_new_tokens))
 
 
-def random_lora(model, path, targets, std=0.5):
+def random_lora(model, path, targets, std=0.5, **lora):
     """Save a LoRA adapter for `model` whose B weights are random, so that it really changes the output."""
     from peft import LoraConfig, get_peft_model
 
-    config = LoraConfig(r=32, lora_alpha=32, lora_dropout=0.05, target_modules=targets, task_type="CAUSAL_LM")
+    config = LoraConfig(r=32, lora_alpha=32, lora_dropout=0.05, target_modules=targets, task_type="CAUSAL_LM",
+                        **lora)
     peft_model = get_peft_model(model, config)
     torch.manual_seed(1)
     for name, param in peft_model.named_parameters():
@@ -89,6 +92,11 @@ def test_embedded_streams_a_deterministic_answer(embedded):
     assert embedded.warning is None
 
 
+def test_embedded_decodes_with_exact_int4_copies_of_the_gguf_weights(embedded):
+    packed = Counter(m.bits for m in embedded.model.modules() if isinstance(m, PackedDecodeLinear))
+    assert packed == {4: 7 * embedded.model.config.num_hidden_layers, 8: 1}  # the Q8_0 lm_head stays int8
+
+
 def test_closing_the_stream_frees_the_model(embedded):
     stream = embedded.stream(CHAT, max_new_tokens=200)
     next(stream)
@@ -99,15 +107,20 @@ def test_closing_the_stream_frees_the_model(embedded):
 
 
 def test_embedded_serves_a_lora_adapter(embedded, tmp_path):
-    from transformers import AutoConfig, AutoModelForCausalLM
+    from transformers import AutoModelForCausalLM
 
-    gguf = bundled_gguf()
-    shape_twin = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(gguf.parent, gguf_file=gguf.name))
-    adapter = random_lora(shape_twin, tmp_path / "adapter", ["q_proj", "v_proj"])
+    # An adapter on the first decoder layer only needs a one-layer model of the same shapes to be made.
+    config = copy.deepcopy(embedded.model.config)
+    config.num_hidden_layers = 1
+    adapter = random_lora(AutoModelForCausalLM.from_config(config), tmp_path / "adapter", ["q_proj", "v_proj"],
+                          layers_to_transform=[0])
     tuned = make_generator(GenerationSettings(adapter=adapter))
     assert tuned.name == f"{embedded.name}+adapter:{adapter}"
     assert tuned.warning is None
     assert answer(tuned) != answer(embedded)
+    merged = [m for name, m in tuned.model.named_modules() if name.endswith(("layers.0.self_attn.q_proj", "v_proj"))]
+    assert merged[0].bits == 8, "LoRA-merged weights are off the 4-bit grid: int8, not int4"
+    assert merged[-1].bits == 4, "layers the adapter leaves alone keep exact int4"
 
 
 # falcon
@@ -198,10 +211,10 @@ def llama_server(tmp_path_factory):
         try:
             urllib.request.urlopen(f"{url}/models", timeout=2)
             break
-        except OSError:
+        except OSError as err:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"llama.cpp server did not start: {log_path.read_text()[-2000:]}")
+                raise RuntimeError(f"llama.cpp server did not start: {log_path.read_text()[-2000:]}") from err
             time.sleep(0.2)
     yield url
     proc.terminate()
