@@ -134,21 +134,24 @@ def agreement(model, reference: list[tuple[torch.Tensor, torch.Tensor]]) -> floa
 def variants(base, with_compile: bool):
     """(label, model, settings, extra generate() arguments) for every configuration tried."""
     default = GenerationSettings()
-    fp32 = default.model_copy(update={"embedded_dtype": "float32"})
-    dense = default.model_copy(update={"embedded_quantised_decode": False})
+    fp32 = default.model_copy(update={"embedded_dtype": "float32", "embedded_decode_threads": 0})
+    dense = fp32.model_copy(update={"embedded_dtype": "bfloat16", "embedded_quantised_decode": False})
+    all_threads = default.model_copy(update={"embedded_decode_threads": 0})
     yield "fp32 (transformers as loaded)", base, fp32, {}
     yield "fp32, 1 thread", base, fp32.model_copy(update={"cpu_threads": 1}), {}
     yield "fp32, static KV cache", base, fp32, {"cache_implementation": "static"}
-    yield "bf16, bf16 attention", copy.deepcopy(base).to(torch.bfloat16), fp32, {}
-    yield "bf16, fp32 attention", speed_up(copy.deepcopy(base), dense), dense, {}
+    yield "bf16 (bf16 attention)", copy.deepcopy(base).to(torch.bfloat16), fp32, {}
+    yield "bf16 + fp32 attention", speed_up(copy.deepcopy(base), dense), dense, {}
     dynamic = quantize_dynamic(base, {torch.nn.Linear}, dtype=torch.qint8)
     yield "int8 dynamic quant. (torch.ao, deprecated)", dynamic, fp32, {}
     with patch.object(generator_module, "_int4_grid", lambda weight: None):
-        yield "bf16, fp32 attn, int8 decode", speed_up(copy.deepcopy(base), default), default, {}
+        yield "bf16 + fp32 attn + int8 decode", speed_up(copy.deepcopy(base), all_threads), all_threads, {}
+    yield "bf16 + fp32 attn + int4 decode", speed_up(copy.deepcopy(base), all_threads), all_threads, {}
+    yield "  same, 1 thread for prompt and decode", speed_up(copy.deepcopy(base), all_threads), \
+        all_threads.model_copy(update={"cpu_threads": 1}), {}
     fast = speed_up(copy.deepcopy(base), default)
-    yield "default: bf16, fp32 attn, int4 decode", fast, default, {}
-    yield "default, 1 thread", fast, default.model_copy(update={"cpu_threads": 1}), {}
-    yield "default, static KV cache", fast, default, {"cache_implementation": "static"}
+    yield "default: same, 2 threads prompt/1 decode", fast, default, {}
+    yield "default + static KV cache", fast, default, {"cache_implementation": "static"}
     if with_compile:
         fast.forward = torch.compile(fast.forward, dynamic=False)
         yield COMPILED, fast, default, {"cache_implementation": "static"}

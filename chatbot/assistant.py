@@ -120,11 +120,12 @@ class Assistant:
             if first is None:
                 first = time.perf_counter()
                 yield text
+        text = text.strip()
+        if not re.search(r"\[\d\]", text):
+            text += f" [{citations[0].n}]"
         dated = sorted({c.effective_date for c in citations if c.effective_date})
         if dated and "as of" not in text.lower():
             text += f" (as of {dated[0]})"
-        if not re.search(r"\[\d\]", text):
-            text += f" [{citations[0].n}]"
         answer.text, found = self.redactor.redact(text)
         if found:
             log.warning("output filter redacted %s", dict(found))

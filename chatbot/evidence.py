@@ -60,10 +60,24 @@ def figures(text: str) -> list[tuple[str, str, str]]:
 
 
 def unsupported(answer: str, evidence: str) -> list[str]:
-    """Figures and names in the answer that the evidence does not contain (empty = the answer is grounded)."""
+    """Figures and names in the answer that the evidence does not contain (empty = the answer is grounded).
+
+    Kinds must agree, except that a bare number in either text may stand for an amount or a percentage
+    ("8 dollars" / "$8.00"), and a bare number in the answer may be any digit run of the evidence ("3" of
+    "3:00 p.m.", so that a partly streamed time is not refused before its "p.m." arrives).
+    """
     answer = _CITATION.sub(" ", answer)
-    known = {canon for _, _, canon in figures(evidence)}
-    missing = [text for kind, text, canon in figures(answer) if canon not in known]
+    known = {(kind, canon) for kind, _, canon in figures(evidence)}
+    digit_runs = {normalise_figure("number", d) for d in re.findall(r"\d+", evidence)}
+    missing = []
+    for kind, text, canon in figures(answer):
+        if (kind, canon) in known:
+            continue
+        if kind in ("money", "percent") and ("number", canon) in known:
+            continue
+        if kind == "number" and (canon in digit_runs or any(c == canon for _, c in known)):
+            continue
+        missing.append(text)
     lowered = evidence.lower()
     missing += [name for name in _NAME.findall(answer) if name.lower() not in lowered and len(name.split()) > 1
                 and not all(w.lower() in STOPWORDS for w in name.split()[1:])]

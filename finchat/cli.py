@@ -30,6 +30,7 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log pro
         # notice that an optional CPU kernel package is absent.
         logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TQDM_DISABLE", "1")  # GGUF conversion bars
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 

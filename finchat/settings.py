@@ -69,6 +69,9 @@ class GenerationSettings(BaseModel):
         True, description="bfloat16 only: one-token decode steps use packed int4 (exact for GGUF Q4 weights) or int8 "
         "copies of the weights: ~2x tokens/s for +35% memory."
     )
+    embedded_decode_threads: int = Field(
+        1, ge=0, description="torch threads for the embedded model's one-token decode steps; 0 = as for prompts."
+    )
     falcon_model: str = Field("tiiuae/falcon-7b", description="Falcon model id or local path.")
     falcon_dtype: Literal["bfloat16", "float16", "float32"] = Field(
         "bfloat16", description="Falcon weights dtype when not 4-bit, and of the layers 4-bit leaves alone."
