@@ -182,8 +182,8 @@ class Assistant:
                 answer.unsupported = bad
                 log.warning("guard replaced the answer: %s not in the evidence", bad)
                 return
-            if buffer[released:]:
-                yield buffer[released:]
+            if buffer[released:].rstrip():
+                yield buffer[released:].rstrip()
         finally:
             close = getattr(stream, "close", None)
             if close:

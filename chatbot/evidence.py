@@ -79,8 +79,12 @@ def unsupported(answer: str, evidence: str) -> list[str]:
             continue
         missing.append(text)
     lowered = evidence.lower()
-    missing += [name for name in _NAME.findall(answer) if name.lower() not in lowered and len(name.split()) > 1
-                and not all(w.lower() in STOPWORDS for w in name.split()[1:])]
+    for name in _NAME.findall(answer):
+        words = name.split()
+        while words and words[0].lower() in STOPWORDS:  # "The APR", "Our Gold Savings"
+            words.pop(0)
+        if len(words) > 1 and any(w[1:].islower() for w in words) and " ".join(words).lower() not in lowered:
+            missing.append(" ".join(words))
     return missing
 
 

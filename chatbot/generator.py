@@ -97,7 +97,7 @@ class LocalGenerator:
             yield from (piece for piece in streamer if piece)
         finally:
             stop.event.set()  # the reader may have closed us early: free the model for the next question
-        worker.join()
+            worker.join()  # stops within a token; a thread left running aborts the interpreter at exit
         if failure:
             raise GeneratorError(f"{self.name} failed while generating: {failure[0]}") from failure[0]
 

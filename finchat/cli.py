@@ -161,11 +161,12 @@ def ask(
         else:
             shown += item
             console.print(item, end="", markup=False, highlight=False, soft_wrap=True)
-    if answer.text != shown:
+    if answer.text.startswith(shown):  # the citation and date added after the model's words
+        console.print(answer.text[len(shown):], markup=False, highlight=False, soft_wrap=True, end="")
+    else:
         if shown:
             console.print("\n[answer replaced: it stated something the documents do not]", style="yellow")
-        console.print(answer.text[len(shown):] if answer.text.startswith(shown) else answer.text,
-                      markup=False, highlight=False, soft_wrap=True, end="")
+        console.print(answer.text, markup=False, highlight=False, soft_wrap=True, end="")
     console.print()
     for c in answer.citations:
         dated = f", effective {c.effective_date}" if c.effective_date else ""
