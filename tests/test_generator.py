@@ -4,18 +4,15 @@ real bitsandbytes 4-bit layers, and a real llama.cpp OpenAI-compatible server.""
 from __future__ import annotations
 
 import copy
-import subprocess
-from collections import Counter
 import sys
-import time
-import urllib.request
+from collections import Counter
 
 import pytest
 import torch
 
 from chatbot.generator import GeneratorError, PackedDecodeLinear, make_generator, quantization_config
 from chatbot.models import attach_adapter, bundled_gguf, count_4bit_layers, load_causal_lm, load_tokenizer
-from conftest import free_port
+from tests.conftest import free_port, local_server
 from finchat.settings import GenerationSettings
 
 FALCON_TARGETS = ["query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h"]
@@ -200,25 +197,11 @@ def llama_server(tmp_path_factory):
     """A real llama.cpp OpenAI-compatible server on the bundled GGUF; yields its /v1 URL."""
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()),
-                                 "--model_alias", "finchat", "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=2)
-            break
-        except OSError as err:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"llama.cpp server did not start: {log_path.read_text()[-2000:]}") from err
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()),
+               "--model_alias", "finchat", "--host", "127.0.0.1", "--port", str(port)]
+    with local_server("llama.cpp server", command, f"{url}/models", tmp_path_factory.mktemp("llama-server")):
+        yield url
 
 
 def test_openai_backend_streams_from_a_real_server(llama_server):
