@@ -55,9 +55,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-_PRIORITY = ("IBAN", "CARD", "SSN", "ACCOUNT", "ROUTING", "EMAIL", "PHONE", "ADDRESS", "NAME")
+_PRIORITY = ("IBAN", "CARD", "EXPIRY", "SSN", "ACCOUNT", "ROUTING", "EMAIL", "PHONE", "ADDRESS", "NAME")
 
 _CARD = re.compile(r"(?<![\w.,-])[2-6]\d{3}(?:\d{9,15}|(?:-\d{3,6}){2,4}|(?: \d{3,6}){2,4})(?![\w-]|[.,]\d)")
+# A card's expiry date ("exp 11/29", "valid thru 11/2029") right after a card number.
+_EXPIRY = re.compile(r"(?i:\b(?:exp(?:iry|ires|iration)?(?:\s+date)?\.?|valid\s+thru|good\s+thru)\s*:?\s*)"
+                     r"(\d{1,2}\s*/\s*\d{2}(?:\d{2})?)\b")
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 _SSN_CONTEXT = re.compile(
     r"(?i:\b(?:ssn|ss#|soc\.? sec\.?|social\s+security)(?:\s*(?:number|no\.?|num|#))?[\s:#.-]{0,20}(?:is\s+)?)"
@@ -217,6 +220,9 @@ class Redactor:
             digits = _digits(m.group())
             if 13 <= len(digits) <= 19 and _luhn_ok(digits):
                 spans.append((m.start(), m.end(), "CARD"))
+        cards = [(s, e) for s, e, kind in spans if kind == "CARD"]
+        spans += [(m.start(1), m.end(1), "EXPIRY") for m in _EXPIRY.finditer(text)
+                  if any(0 <= m.start() - e <= 60 for _, e in cards)]
         spans += [(m.start(), m.end(), "SSN") for m in _SSN.finditer(text) if _ssn_ok(_digits(m.group()))]
         spans += [(m.start(1), m.end(1), "SSN") for m in _SSN_CONTEXT.finditer(text) if _ssn_ok(_digits(m.group(1)))]
         accounts = [(m.start(1), m.end(1), "ACCOUNT") for m in _ACCOUNT.finditer(text)]

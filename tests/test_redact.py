@@ -162,3 +162,9 @@ def test_names_off_and_missing_model():
     assert off.redact("Dear Ms. Jane Doe,")[0] == "Dear Ms. Jane Doe,"
     with pytest.raises(RuntimeError, match="no_such_spacy_model"):
         Redactor(names_model="no_such_spacy_model")
+
+
+def test_card_expiry_is_redacted_but_other_dates_survive(redactor):
+    text, counts = redactor.redact("Payment card on file: 4539 1488 0343 6467  exp 11/29. Statement date 11/29/2025.")
+    assert "11/29." not in text and "[EXPIRY]" in text and counts["EXPIRY"] == 1
+    assert "11/29/2025" in text
