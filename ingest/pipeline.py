@@ -121,7 +121,9 @@ class Ingestor:
             if on_file:
                 on_file(result)
 
-        for prepared in _prefetch(lambda path: self._prepare(path, stored.get(path.name)), find_files(paths)):
+        # Prepare up to a whole batch ahead, so the next batch is ready when this one is embedded.
+        prepare = lambda path: self._prepare(path, stored.get(path.name))  # noqa: E731
+        for prepared in _prefetch(prepare, find_files(paths), depth=max(8, self.chunks_per_commit // 2)):
             if isinstance(prepared, FileResult):
                 done(prepared)
                 continue
@@ -181,7 +183,7 @@ class Ingestor:
             done(p.result)
 
 
-def _prefetch(func: Callable, items: list, depth: int = 8) -> Iterator:
+def _prefetch(func: Callable, items: list, depth: int) -> Iterator:
     """func(item) for each item, computed by a worker thread up to `depth` items ahead of the consumer."""
     results: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
