@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from chatbot.assistant import Answer, Assistant
+from chatbot.assistant import Assistant
 from chatbot.retriever import Retriever
 from tests.conftest import SAMPLES
 

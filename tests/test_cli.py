@@ -7,9 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from finchat.cli import app
