@@ -104,9 +104,9 @@ class Assistant:
             yield from self._canned(q, prompts.IDK.format(contact=self.contact()), "no_evidence", start)
             return
 
-        citations = _citations(evidence)
-        number = {c.file + str(c.page) + c.section: c.n for c in citations}
-        quotes = [(number[_key(e)], citations[number[_key(e)] - 1].label(), e.text) for e in evidence]
+        cited = _citations(evidence)
+        citations = list(cited.values())
+        quotes = [(cited[_key(e)].n, cited[_key(e)].label(), e.text) for e in evidence]
         answer = Answer(q, "", citations, model=getattr(self.generator, "name", "quote"))
         text, first = "", None
         if self.generator is not None:
@@ -201,12 +201,13 @@ def _key(e: Evidence) -> str:
     return e.hit.chunk.file + str(e.hit.chunk.page) + e.hit.chunk.section
 
 
-def _citations(evidence: list[Evidence]) -> list[Citation]:
+def _citations(evidence: list[Evidence]) -> dict[str, Citation]:
+    """One numbered citation per cited chunk location, keyed by `_key`."""
     out: dict[str, Citation] = {}
     for e in evidence:
         c = e.hit.chunk
         out.setdefault(_key(e), Citation(len(out) + 1, c.file, c.page, c.section, c.effective_date, c.text, e.score))
-    return list(out.values())
+    return out
 
 
 def _quote(quotes: list[tuple[int, str, str]]) -> str:
