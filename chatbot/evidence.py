@@ -7,11 +7,14 @@ figures against the whole context is not enough: the answer is checked against t
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
 from chatbot.retriever import Hit
+from chatbot.terms import STOPWORDS, TermWeights, stem, variants
 from ingest.injection import is_instruction
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -20,7 +23,8 @@ _FIGURES = [
     ("phone", r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"),
     ("date", rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"),
     ("time", r"\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?=\W|$)"),
-    ("money", r"(?:\$|USD\s?|€|£)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|k)\b)?"),
+    ("money", r"(?:\$|USD\s?|€|£)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|k)\b)?"
+              r"|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd)\b"),
     ("percent", r"\b\d+(?:\.\d+)?\s?%"),
     ("number", r"\b\d[\d,]*(?:\.\d+)?\b"),
 ]
@@ -29,13 +33,6 @@ FIGURE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _FIGURES), re.I
 _NAME = re.compile(r"\b[A-Z][a-zA-Z&'-]+(?:\s+(?:of\s+|&\s+)?[A-Z][a-zA-Z&'-]+)+")
 _CITATION = re.compile(r"\[\d{1,2}\]")  # "[1]": a reference to the context, not a figure
 _WORD = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")  # "year's" -> year
-STOPWORDS = frozenset(
-    """a an the is are was were be been do does did can could would should will shall may might must i me my we our
-    you your it its this that these those there here of to in on at for from by with about as into over under and or
-    but if then than so what which who whom whose when where why how much many any some all each per please tell
-    know need want get got have has had am also just there's what's i'm one ones thing things stuff kind kinds
-    type types way lot something anything""".split()
-)
 
 
 def normalise_figure(kind: str, text: str) -> str:
@@ -66,7 +63,7 @@ def unsupported(answer: str, evidence: str) -> list[str]:
     ("8 dollars" / "$8.00"), and a bare number in the answer may be any digit run of the evidence ("3" of
     "3:00 p.m.", so that a partly streamed time is not refused before its "p.m." arrives).
     """
-    answer = _CITATION.sub(" ", answer)
+    answer, evidence = _CITATION.sub(" ", answer), _CITATION.sub(" ", evidence)
     known = {(kind, canon) for kind, _, canon in figures(evidence)}
     digit_runs = {normalise_figure("number", d) for d in re.findall(r"\d+", evidence)}
     missing = []
@@ -88,17 +85,63 @@ def unsupported(answer: str, evidence: str) -> list[str]:
     return missing
 
 
+# The prompt's own format coming back: a numbered context line, or its "Context:"/"Question:" headers.
+_ECHO = re.compile(r"^\s*\[\d{1,2}\]|\[\d{1,2}\]\s*\(|^\s*(?:context|question)\s*:", re.I | re.M)
+_NEGATION = re.compile(r"\b(?:no|not|never|none|nothing|cannot)\b|n['\u2019]t\b", re.I)
+
+
+def echoes_prompt(text: str) -> bool:
+    """Does (the start of) the model's text repeat the prompt's numbered context instead of answering?"""
+    return bool(_ECHO.search(text))
+
+
+def unsupported_claim(sentence: str, allowed: str, min_support: float) -> str:
+    """Why a sentence of the model says more than the evidence ('' when its words are the evidence's).
+
+    The figure check cannot see an invented claim ("a replacement card is a rare and expensive item"); a
+    sentence whose content words are mostly absent from the evidence and the question makes one. Forms and
+    synonyms count ("waived" / "waive", "returned" / "bounced"). A sentence that repeats the prompt's numbered
+    context format is refused too: the quoted evidence says the same, readably.
+    """
+    if echoes_prompt(sentence):
+        return "repeats the context format"
+    if negates(sentence, allowed):
+        return "negates what the evidence states"
+    words, missing = claim_words(sentence, allowed)
+    if len(missing) >= 2 and 1 - len(missing) / len(words) < min_support:
+        return "says more than the evidence: " + ", ".join(missing)
+    return ""
+
+
+def negates(sentence: str, allowed: str) -> bool:
+    """A "not"/"no" the evidence does not have ("No, branches are not closed" against "Branch status: Closed")."""
+    return bool(_NEGATION.search(sentence)) and not _NEGATION.search(allowed)
+
+
+def claim_words(sentence: str, allowed: str) -> tuple[list[str], list[str]]:
+    """The sentence's content words, and those of them (in any form or synonym) absent from `allowed`."""
+    words = [w for w in key_terms(_CITATION.sub(" ", sentence)) if not w[0].isdigit()]
+    known = {stem(w) for w in key_terms(allowed)}
+    return words, [w for w in words if not variants(w) & known]
+
+
 def key_terms(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower().replace("\u2019", "'")) if w not in STOPWORDS and len(w) > 1]
 
 
 # What a question asks for -> the figure kinds that can answer it.
 _ASKS = [
-    (re.compile(r"\b(how much|fee|cost|charge|price|minimum|maximum|limit|balance|deposit)\b", re.I),
+    # A price is an amount or a percentage (or "free"); a bare number ("Rev. 09/2025") is not a price.
+    (re.compile(r"\b(how much|fees?|costs?|price|commissions?|premiums?|deductibles?|discounts?)\b", re.I),
+     {"money", "percent"}),
+    # "a card charge" is a transaction, and a penalty may be "90 days of interest": a count can answer these.
+    (re.compile(r"\b(charges?|penalty|minimum|maximum|limit|balance|deposit|coverage amounts?)\b", re.I),
      {"money", "number", "percent"}),
+    (re.compile(r"\bhow many\b", re.I), {"number"}),
     (re.compile(r"\b(apy|apr|interest rate|rate|percent|percentage)\b", re.I), {"percent"}),
     (re.compile(r"\b(what time|cut-?off|deadline|hours|open|close)\b", re.I), {"time", "date", "number"}),
-    (re.compile(r"\b(phone|call|telephone|hotline)\b", re.I), {"phone"}),
+    (re.compile(r"\b(phone|telephone|hotline|fax) (number|line)|\b(number|who|where) (do|should|can) i (call|phone)\b"
+                r"|\bcall (you|us)\b|\bwhat number\b", re.I), {"phone"}),
     (re.compile(r"\b(effective|take effect|took effect|as of what date|last updated)\b", re.I), {"date"}),
 ]
 _FREE = re.compile(r"\b(free|no (fee|charge|cost)|waived|none|not charged|n/a)\b", re.I)
@@ -116,6 +159,7 @@ def asked_kinds(question: str) -> set[str]:
 def answers_kind(question: str, text: str) -> bool:
     """Does the text hold a figure of the kind the question asks for (or say it is free)?"""
     needs = asked_kinds(question)
+    text = _CITATION.sub(" ", text)  # "[2]" is a reference, not a count
     return not needs or bool({k for k, _, _ in figures(text)} & needs) or bool(_FREE.search(text))
 
 
@@ -184,32 +228,103 @@ def _is_row(line: str) -> bool:
     return " | " in line or bool(labelled and len(labelled.group(1)) <= _ROW_VALUE)
 
 
-def pick_evidence(question: str, hits: list[Hit], embed, max_items: int = 2, lexical_weight: float = 0.35,
-                  kind_penalty: float = 0.2) -> list[Evidence]:
+# "What's the fee, and how many per day?": two questions in one, each needing its own evidence line.
+_PARTS = re.compile(
+    r"(?:,\s*|\s+)(?:and|also|plus)\s+(?=(?:how|what|when|where|which|who|can|do|does|is|are|will|if)\b)"
+    r"|(?<=\?)\s+(?=\S)", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The sub-questions of a compound question (the question itself when it asks one thing)."""
+    parts: list[str] = []
+    for piece in (p.strip() for p in _PARTS.split(question)):
+        if parts and len(key_terms(piece)) < 2:  # "… MLK day? what date?" is still one question
+            parts[-1] = f"{parts[-1]} {piece}"
+        elif piece:
+            parts.append(piece)
+    return parts if len(parts) > 1 else [question]
+
+
+class LineVectors:
+    """The candidate lines of each chunk with their embeddings, computed once per chunk and kept (LRU-bounded).
+
+    Scoring lines costs an embedding per line; the same top chunks come back for many questions, so after the
+    first question about a topic only the question itself is embedded. Keyed by chunk id, which changes with the
+    file's content. Shared by the web app's threads.
+    """
+
+    def __init__(self, embed, max_chunks: int = 512):
+        self.embed = embed  # list of texts -> unit vectors (the store's model)
+        self.max_chunks = max_chunks
+        self._cache: OrderedDict[str, tuple[list[tuple[str, str]], np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def lines(self, hits: list[Hit]) -> tuple[list[tuple[str, str, Hit]], np.ndarray]:
+        """(line, heading, hit) of every hit's candidate lines, and their vectors, row for row."""
+        with self._lock:
+            known = {h.chunk.id: self._cache[h.chunk.id] for h in hits if h.chunk.id in self._cache}
+        todo = [(h, candidate_lines(h)) for h in hits if h.chunk.id not in known]
+        texts = [f"{h.chunk.text.splitlines()[0]}: {line}" for h, lines in todo for line, _ in lines]
+        vectors = np.asarray(self.embed(texts)) if texts else np.zeros((0, 0))
+        at = 0
+        for hit, lines in todo:
+            known[hit.chunk.id] = (lines, vectors[at: at + len(lines)])
+            at += len(lines)
+        with self._lock:
+            for hit, _ in todo:
+                self._cache[hit.chunk.id] = known[hit.chunk.id]
+            for hit in hits:
+                self._cache.move_to_end(hit.chunk.id)
+            while len(self._cache) > self.max_chunks:
+                self._cache.popitem(last=False)
+        units = [(line, heading, h) for h in hits for line, heading in known[h.chunk.id][0]]
+        rows = [known[h.chunk.id][1] for h in hits if len(known[h.chunk.id][0])]
+        return units, (np.vstack(rows) if rows else np.zeros((0, 0)))
+
+
+def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items: int = 2,
+                  lexical_weight: float = 0.35, kind_penalty: float = 0.2,
+                  weights: TermWeights | None = None) -> list[Evidence]:
     """The lines of the retrieved chunks that best answer the question, best first.
 
-    `embed` maps a list of texts to unit vectors (the store's embedding model), so one encode call scores
-    every candidate line against the question semantically; term overlap adds what embeddings blur.
+    Every candidate line is scored against the question (and each part of a compound question) by embedding
+    similarity (line vectors from `lines`, so only the question is embedded here); term overlap, weighted by
+    how rare each term is and matched through synonyms, adds what embeddings blur.
     """
-    units = [(line, heading, hit) for hit in hits for line, heading in candidate_lines(hit)]
+    units, line_vectors = lines.lines(hits)
     if not units:
         return []
-    vectors = np.asarray(embed([question] + [f"{h.chunk.text.splitlines()[0]}: {line}" for line, _, h in units]))
-    similarity = vectors[1:] @ vectors[0]
-    terms = set(key_terms(question))
-    wanted = asked_kinds(question)
-    scored = []
-    for (line, heading, hit), sim in zip(units, similarity):
-        context = set(key_terms(line)) | set(key_terms(heading)) | set(key_terms(hit.chunk.text.splitlines()[0]))
-        overlap = len(terms & context) / len(terms) if terms else 0.0
-        blend = float(sim) * (1 - lexical_weight) + overlap * lexical_weight
-        if wanted and not answers_kind(question, line):
-            blend -= kind_penalty  # "how much" is answered by a line with an amount in it
-        scored.append(Evidence(line, hit, blend, float(sim), overlap))
-    scored.sort(key=lambda e: e.score, reverse=True)
-    best = scored[0]
+    weights = weights or TermWeights()
+    parts = question_parts(question)
+    asks = [question] + (parts if len(parts) > 1 else [])
+    ask_vectors = np.asarray(lines.embed(asks))
+    contexts = [set(key_terms(line)) | set(key_terms(heading)) | set(key_terms(hit.chunk.text.splitlines()[0]))
+                for line, heading, hit in units]
+    ranked: list[list[Evidence]] = []
+    for i, ask in enumerate(asks):
+        similarity = line_vectors @ ask_vectors[i]
+        terms = key_terms(ask)
+        wanted = asked_kinds(ask)
+        scored = []
+        for (line, _, hit), context, sim in zip(units, contexts, similarity):
+            overlap = weights.overlap(terms, context)
+            blend = float(sim) * (1 - lexical_weight) + overlap * lexical_weight
+            if wanted and not answers_kind(ask, line):
+                blend -= kind_penalty  # "how much" is answered by a line with an amount in it
+            scored.append(Evidence(line, hit, blend, float(sim), overlap))
+        scored.sort(key=lambda e: e.score, reverse=True)
+        ranked.append(scored)
+    whole = ranked[0]
+    if len(ranked) > 1:  # the best line for each part, in the order asked
+        chosen: list[Evidence] = []
+        for scored in ranked[1:]:
+            best = next((e for e in scored if all(e.text != c.text for c in chosen)), None)
+            if best is not None and len(chosen) < max(max_items, len(parts)):
+                chosen.append(best)
+        return chosen
+    best = whole[0]
     chosen = [best]
-    for e in scored[1:]:
+    for e in whole[1:]:
         if len(chosen) >= max_items:
             break
         if e.score >= 0.9 * best.score and e.text != best.text:

@@ -7,6 +7,7 @@ import importlib.util
 import json
 import logging
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 # Prompt layout for tokenizers without a chat template (falcon-7b is a base model); training uses the same.
 PLAIN_ROLES = {"system": "System", "user": "User", "assistant": "Assistant"}
+ADAPTER_WEIGHTS = ("adapter_model.safetensors", "adapter_model.bin")  # what PeftModel.from_pretrained reads
 
 
 class GeneratorError(RuntimeError):
@@ -135,6 +137,8 @@ def load_causal_lm(
 
 def check_adapter(adapter: Path, model: nn.Module) -> dict[str, Any]:
     """The adapter's config, or GeneratorError if it cannot fit this base model."""
+    if not Path(adapter).is_dir():
+        raise GeneratorError(f"adapter {adapter} does not exist or is not a folder")
     config_file = Path(adapter) / "adapter_config.json"
     if not config_file.is_file():
         raise GeneratorError(f"adapter {adapter} is not a PEFT adapter: {config_file.name} is missing")
@@ -142,6 +146,8 @@ def check_adapter(adapter: Path, model: nn.Module) -> dict[str, Any]:
         config = json.loads(config_file.read_text())
     except json.JSONDecodeError as err:
         raise GeneratorError(f"adapter {adapter} has an unreadable {config_file.name}: {err}") from err
+    if not any((Path(adapter) / name).is_file() for name in ADAPTER_WEIGHTS):
+        raise GeneratorError(f"adapter {adapter} has no weights: {' or '.join(ADAPTER_WEIGHTS)} is missing")
     targets = config.get("target_modules") or []
     if isinstance(targets, list):  # a string is a regex or "all-linear", which PEFT itself resolves
         names = [name for name, _ in model.named_modules()]
@@ -159,7 +165,9 @@ def attach_adapter(model: PreTrainedModel, adapter: Path) -> nn.Module:
 
     config = check_adapter(adapter, model)
     try:
-        peft_model = PeftModel.from_pretrained(model, str(adapter))
+        with warnings.catch_warnings():  # PEFT 0.21 asks transformers 5 a deprecated question; not the user's concern
+            warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated")
+            peft_model = PeftModel.from_pretrained(model, str(adapter))
     except (OSError, ValueError, RuntimeError, KeyError) as err:
         # A failed attach may leave LoRA layers injected into the base model; strip them so the base keeps serving.
         _strip_lora(model)

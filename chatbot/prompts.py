@@ -43,6 +43,8 @@ def is_advice_request(question: str) -> bool:
     return bool(_ADVICE.search(question))
 
 
-def context_block(quotes: list[tuple[int, str, str]]) -> str:
-    """Numbered, quoted context: (citation number, source label, text) -> '[1] (fees.pdf, page 2) "…"'."""
-    return "\n".join(f'[{n}] ({label}) "{text}"' for n, label, text in quotes)
+def context_block(quotes: list[tuple[int, str, str]], labels: bool = False) -> str:
+    """Numbered, quoted context: (citation number, source label, text) -> '[1] "…"' (with labels:
+    '[1] (fees.pdf, page 2) "…"'). The assistant's model gets no labels: a small model copies them into its
+    answer, and the citations name the sources anyway."""
+    return "\n".join(f'[{n}] ({label}) "{text}"' if labels else f'[{n}] "{text}"' for n, label, text in quotes)

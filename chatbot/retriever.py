@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chatbot.terms import STOPWORDS, TermWeights
 from finchat.settings import RetrievalSettings
-from vectorstore.keyword import KeywordIndex
+from vectorstore.keyword import KeywordIndex, tokenize
 from vectorstore.store import Chunk, ChunkStore
 
 
@@ -27,6 +28,15 @@ class Retriever:
         self.store = store
         self.settings = settings
         self.keyword = keyword or KeywordIndex(store)
+        self._weights = TermWeights()
+        self._idf: dict[str, float] | None = None
+
+    def term_weights(self) -> TermWeights:
+        """Term weights for the store as it is now (rebuilt only when the keyword index was)."""
+        idf = self.keyword.idf()
+        if idf is not self._idf:
+            self._weights, self._idf = TermWeights(idf), idf
+        return self._weights
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """The k best chunks for the query, best first."""
@@ -34,10 +44,16 @@ class Retriever:
         hits: dict[str, Hit] = {}
         for weight, ranked, kind in (
             (s.dense_weight, self.store.search(query, s.fetch_k), "dense"),
-            (s.bm25_weight, self.keyword.search(query, s.fetch_k), "bm25"),
+            (s.bm25_weight, self.keyword.search(self._keyword_query(query), s.fetch_k), "bm25"),
         ):
             for rank, (chunk, score) in enumerate(ranked, 1):
                 hit = hits.setdefault(chunk.id, Hit(chunk, 0.0))
                 hit.score += weight / (s.rrf_k + rank)
                 setattr(hit, kind, score)
         return sorted(hits.values(), key=lambda h: h.score, reverse=True)[: k or s.top_k]
+
+    def _keyword_query(self, query: str) -> str:
+        """The query plus the synonyms its words have in the documents ("bounced" also finds "Returned item")."""
+        idf = self.keyword.idf()
+        words = [w for w in tokenize(query) if w not in STOPWORDS]
+        return " ".join(self.term_weights().expand(words, known=idf.__contains__))

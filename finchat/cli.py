@@ -12,12 +12,17 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from finchat.cli_staff import audit_app, staff_app
 from finchat.settings import Settings, load_settings
+from finetune.cli import app as finetune_app
 
 app = typer.Typer(help="FinChat: a cited, grounded customer-service assistant for financial institutions.",
                   no_args_is_help=True, add_completion=False)
 docs_app = typer.Typer(help="List and delete ingested documents.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
+app.add_typer(audit_app, name="audit")
+app.add_typer(staff_app, name="staff")
+app.add_typer(finetune_app, name="finetune")
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -181,3 +186,21 @@ def _ask_batch(assistant, batch: Path, out: Path) -> None:
         for row, _ in answer_all(assistant, items):
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     console.print(f"{len(items)} answers written to {out}")
+
+
+@app.command()
+def serve(
+    samples: Annotated[Path | None, typer.Option(
+        "--samples", help="Documents ingested when the store is empty; default: the bundled samples/.")] = None,
+) -> None:
+    """Run the web app (customer chat, staff console, OpenAI-compatible API) and print its URL.
+
+    Example: FINCHAT_STAFF_PASSWORD=... finchat serve
+    """
+    from finchat.web import samples_dir
+    from finchat.web import serve as run_server
+    from finchat.web.services import Services
+    from finchat.web.ui import build_demo
+
+    services = Services.from_settings(load_settings(), samples=samples or samples_dir())
+    run_server(build_demo(services), services)

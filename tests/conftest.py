@@ -108,3 +108,13 @@ def chroma_server(tmp_path_factory):
     command = [exe, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)]
     with local_server("chroma server", command, f"{url}/api/v2/heartbeat", path):
         yield url
+
+
+def assert_paper_4bit(config) -> None:
+    """The paper's QLoRA quantisation: 4-bit NF4, double quantisation, bf16 compute."""
+    import torch
+
+    assert config.load_in_4bit is True
+    assert config.bnb_4bit_quant_type == "nf4"
+    assert config.bnb_4bit_use_double_quant is True
+    assert config.bnb_4bit_compute_dtype == torch.bfloat16

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 
 import pytest
@@ -117,6 +118,72 @@ def test_a_grounded_model_answer_is_kept(quoting):
     fake = FakeGenerator("A replacement debit card costs $8.00 per card [1].")
     answer = with_generator(quoting, fake).ask("How much does a replacement debit card cost?")
     assert answer.reason == "answered" and answer.text.startswith("A replacement debit card costs $8.00 per card [1].")
+
+
+@pytest.mark.parametrize("model_text,why", [
+    # The figure is right, the claim around it is invented: refused sentence by sentence.
+    ("A replacement debit card is a rare and expensive item only available to customers who paid for it. "
+     "It costs $8.00 [1].", "invented claim"),
+    # The small model's habit of repeating its numbered context instead of answering.
+    ('[1] "Replacement debit card: $8.00 per card" [2] "Rush delivery of a replacement card: $35.00"', "echo"),
+    # A figure that is in the evidence, but from the neighbouring line, not the one that answers.
+    ("Rush delivery of a replacement card costs $35.00 [1].", "neighbouring figure"),
+])
+def test_model_text_that_is_not_the_evidence_is_replaced_by_the_quote(quoting, model_text, why):
+    fake = FakeGenerator(model_text)
+    answer = with_generator(quoting, fake).ask("How much does a replacement debit card cost?")
+    assert answer.reason == "quoted", why
+    assert "$8.00" in answer.text and "rare" not in answer.text and answer.text.startswith("From our documents")
+
+
+def test_compound_questions_get_evidence_for_each_part(quoting):
+    answer = quoting.ask("What's the stop payment fee, and what time is the domestic wire cut-off?")
+    assert "$32.00" in answer.text and "3:00 p.m." in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "A check I deposited bounced. Is there a fee for that?",  # bounced ~ "Returned deposited item"
+    "Will the bank be closed for MLK day? what date?",  # MLK ~ "Martin Luther King Jr. Day"
+])
+def test_customer_words_find_the_documents_words(quoting, question):
+    answer = quoting.ask(question)
+    assert not answer.abstained, answer.text
+
+
+def test_a_thing_no_document_names_is_abstained_even_when_a_line_sounds_alike(quoting):
+    answer = quoting.ask("What is Maple Harbor Bank's SWIFT code?")
+    assert answer.abstained, answer.text
+
+
+class BlockingFakeGenerator(FakeGenerator):
+    """FAKE generator that holds the model until released: the only way to make it busy for a known time."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def stream(self, messages, max_new_tokens=None):
+        self.started.set()
+        self.release.wait(timeout=30)
+        yield from super().stream(messages, max_new_tokens)
+
+
+def test_a_busy_model_sheds_load_to_the_quoted_evidence(quoting):
+    settings = quoting.settings.model_copy(deep=True)
+    settings.assistant.model_wait_s = 0.3
+    fake = BlockingFakeGenerator("A replacement debit card costs $8.00 per card [1].")
+    assistant = Assistant(settings, quoting.retriever, fake, quoting.redactor)
+    first: list = []
+    holder = threading.Thread(target=lambda: first.append(assistant.ask("How much does a replacement debit card cost?")))
+    holder.start()
+    assert fake.started.wait(timeout=30)
+    started = time.perf_counter()
+    second = assistant.ask("What is the stop payment fee?")
+    waited = time.perf_counter() - started
+    fake.release.set()
+    holder.join(timeout=30)
+    assert second.reason == "quoted" and "$32.00" in second.text and waited < 5
+    assert first[0].reason == "answered"  # the customer who had the model still gets its answer
 
 
 def test_follow_up_uses_the_conversation(quoting):

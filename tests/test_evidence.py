@@ -58,3 +58,23 @@ def test_candidate_lines_rejoin_wrapped_prose_keep_rows_and_drop_instructions():
     assert not any("waived" in t for t in texts)
     assert "Schedule of Fees: effective June 15, 2025" in texts
     assert dict(lines)["Foreign transaction fee: 2% of the U.S. dollar amount"] == "ATM and Debit Card Fees"
+
+
+def test_line_vectors_are_computed_once_per_chunk(embedder):
+    from chatbot.evidence import LineVectors, pick_evidence
+
+    embedded: list[int] = []
+
+    def embed(texts):  # the real bundled model, counting what it is asked to embed
+        embedded.append(len(texts))
+        return embedder.encode(texts, normalize_embeddings=True)
+
+    text = "Fees > Wires\nIncoming domestic wire: $15.00\nOutgoing domestic wire: $28.00\nStop payment: $32.00"
+    hit = Hit(Chunk(text=text, file="fees.pdf", chunk_index=0, file_hash="b" * 64, ingested_at="", page=3), 1.0)
+    lines = LineVectors(embed, max_chunks=8)
+    first = pick_evidence("What does an incoming wire cost?", [hit], lines)
+    assert first[0].text == "Incoming domestic wire: $15.00"
+    assert embedded == [3, 1]  # the chunk's three lines, then the question
+    second = pick_evidence("What does it cost to send a domestic wire?", [hit], lines)
+    assert second[0].text == "Outgoing domestic wire: $28.00"
+    assert embedded == [3, 1, 1]  # only the question this time

@@ -12,7 +12,7 @@ import torch
 
 from chatbot.generator import GeneratorError, PackedDecodeLinear, make_generator, quantization_config
 from chatbot.models import attach_adapter, bundled_gguf, count_4bit_layers, load_causal_lm, load_tokenizer
-from tests.conftest import free_port, local_server
+from tests.conftest import assert_paper_4bit, free_port, local_server
 from finchat.settings import GenerationSettings
 
 FALCON_TARGETS = ["query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h"]
@@ -125,10 +125,7 @@ def test_embedded_serves_a_lora_adapter(embedded, tmp_path):
 
 def test_quantization_config_is_qlora_nf4():
     config = quantization_config(GenerationSettings())
-    assert config.load_in_4bit is True
-    assert config.bnb_4bit_quant_type == "nf4"
-    assert config.bnb_4bit_use_double_quant is True
-    assert config.bnb_4bit_compute_dtype == torch.bfloat16
+    assert_paper_4bit(config)
     assert quantization_config(GenerationSettings(load_in_4bit=False)) is None
 
 

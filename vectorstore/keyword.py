@@ -35,23 +35,28 @@ class KeywordIndex:
     def __init__(self, store: ChunkStore):
         self.store = store
         self._version: str | None = None
-        self._chunks: list[Chunk] = []
-        self._bm25: _BM25 | None = None
+        self._index: tuple[list[Chunk], _BM25 | None] = ([], None)
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> tuple[list[Chunk], _BM25 | None]:
         version = self.store.version()
-        if version == self._version:
-            return
-        self._chunks = self.store.all_chunks()
-        self._bm25 = _BM25([tokenize(c.text) for c in self._chunks]) if self._chunks else None
-        self._version = version
+        if version != self._version:
+            chunks = self.store.all_chunks()
+            # One assignment: a search in another thread (the web app) sees the old or the new pair, never a mix.
+            self._index = (chunks, _BM25([tokenize(c.text) for c in chunks]) if chunks else None)
+            self._version = version
+        return self._index
+
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of every word in the stored chunks (rarer = more telling)."""
+        _, bm25 = self._refresh()
+        return bm25.idf if bm25 is not None else {}
 
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """The k chunks with the highest BM25 score for the query (only those sharing a term with it)."""
-        self._refresh()
+        chunks, bm25 = self._refresh()
         terms = tokenize(query)
-        if self._bm25 is None or not terms:
+        if bm25 is None or not terms:
             return []
-        scores = self._bm25.get_scores(terms)
+        scores = bm25.get_scores(terms)
         ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)[:k]
-        return [(self._chunks[i], float(scores[i])) for i in ranked if scores[i] > 0]
+        return [(chunks[i], float(scores[i])) for i in ranked if scores[i] > 0]

@@ -1,0 +1,94 @@
+"""Customers' thumbs up/down on answers, kept in SQLite under the data directory for staff to review and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+COLUMNS = ("id", "time", "rating", "question", "answer", "sources", "comment", "model")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    model TEXT NOT NULL
+)
+"""
+# Thumbs-down first (rating -1 sorts before +1), newest first within each.
+ORDER = "ORDER BY rating ASC, id DESC"
+# A spreadsheet runs a cell starting with these as a formula; exported text cells get a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class FeedbackStore:
+    """Feedback rows in one SQLite file, created on first use; one connection per call, so any thread may use it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        with self._lock:
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with sqlite3.connect(self.path) as db:
+                    db.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a writer
+                    db.execute(SCHEMA)
+                self._ready = True
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        return db
+
+    def add(self, question: str, answer: str, sources: list[dict], rating: int, comment: str, model: str) -> int:
+        """Store one rating (+1 or -1) with what was asked and answered; returns the row id."""
+        if rating not in (1, -1):
+            raise ValueError(f"rating must be +1 or -1, not {rating!r}")
+        row = (datetime.now(UTC).isoformat(timespec="seconds"), rating, question, answer,
+               json.dumps(sources, ensure_ascii=False, default=str), comment or "", model or "")
+        db = self._connect()
+        try:
+            with db:
+                cur = db.execute("INSERT INTO feedback (time, rating, question, answer, sources, comment, model) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+            return int(cur.lastrowid)
+        finally:
+            db.close()
+
+    def latest(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Up to `limit` rows, thumbs-down first, newest first within each; `sources` decoded."""
+        return [{**r, "sources": json.loads(r["sources"])} for r in self._rows(limit)]
+
+    def export_csv(self) -> str:
+        """All feedback as CSV text (header: id, time, rating, question, answer, sources, comment, model)."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        for r in self._rows(None):
+            writer.writerow([_cell(r[c]) for c in COLUMNS])
+        return out.getvalue()
+
+    def _rows(self, limit: int | None) -> list[dict[str, Any]]:
+        db = self._connect()
+        try:
+            sql = f"SELECT {', '.join(COLUMNS)} FROM feedback {ORDER}"
+            rows = db.execute(sql + " LIMIT ?", (limit,)) if limit is not None else db.execute(sql)
+            return [dict(r) for r in rows]
+        finally:
+            db.close()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,292 @@
+"""Everything the web app does, built once at start-up and shared by every request thread.
+
+The UI and the HTTP API only translate between people and these methods: no business logic lives in callbacks.
+Staff methods take the session token and check it here, server-side, on every call (`require_staff`), because
+Gradio exposes every event handler as an HTTP endpoint whether or not the page shows its button.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chatbot.assistant import Answer, Assistant, Citation
+from chatbot.generator import make_generator
+from chatbot.retriever import Retriever
+from finchat.audit import AuditLog
+from finchat.feedback import FeedbackStore
+from finchat.settings import Settings
+from finchat.staff import LoginRefused, StaffAuth
+from ingest.loaders import KINDS
+from ingest.pipeline import FileResult, Ingestor, find_files
+from vectorstore.store import ChunkStore, FileRecord
+
+log = logging.getLogger(__name__)
+
+EXAMPLE_COUNT = 4  # example questions taken from the documents when settings name none
+EXAMPLE_CHARS = (15, 120)  # shortest and longest line accepted as an example question
+UPLOADS = "uploads"  # folder under data_dir keeping uploaded originals, so "re-index all" can re-read them
+FAILED = "I'm sorry, something went wrong while answering. Please try again in a moment, or {contact}."
+FALLBACK_CONTACT = "contact our customer service team"
+_HEADING = re.compile(r"^[#>*\-\s]+|[*_`]+")
+
+__all__ = ["LoginRefused", "Services", "StaffRequired"]
+
+
+class StaffRequired(PermissionError):
+    """A staff action was called without a live staff session."""
+
+    def __init__(self) -> None:
+        super().__init__("Staff login required")
+
+
+@dataclass
+class Services:
+    """The store, the assistant (model loaded once), the ingestor and the staff, audit and feedback stores."""
+
+    settings: Settings
+    store: ChunkStore
+    assistant: Assistant
+    ingestor: Ingestor
+    auth: StaffAuth
+    audit: AuditLog
+    feedback: FeedbackStore
+    samples: Path | None = None
+    examples: list[str] = field(default_factory=list)
+    # Store writes (upload, delete, re-index) one at a time; questions keep reading in parallel.
+    _writing: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, samples: Path | None = None) -> Services:
+        """Open the store, ingest `samples` when it is empty, load the models once."""
+        store = ChunkStore(settings)
+        ingestor = Ingestor.from_settings(settings, store)
+        if samples is not None and samples.is_dir() and not store.list_files():
+            results = ingestor.ingest([samples])
+            log.warning("empty store: ingested %d sample documents from %s (%d failed)",
+                        sum(r.ok for r in results), samples, sum(not r.ok for r in results))
+        # Wired by hand rather than Assistant.from_settings so that the spaCy redactor is loaded once, not twice.
+        assistant = Assistant(settings, Retriever(store, settings.retrieval), make_generator(settings.generation),
+                              ingestor.redactor)
+        services = cls(settings, store, assistant, ingestor, StaffAuth.from_settings(settings),
+                       AuditLog(settings.audit_log), FeedbackStore(settings.feedback_db), samples)
+        services.examples = list(settings.web.example_questions) or services.questions_in_documents()
+        return services
+
+    # --- customers -------------------------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        """Which model (and adapter) answers, as shown in the page footer and the API's model list."""
+        generator = self.assistant.generator
+        return getattr(generator, "name", "quoted evidence only (no generator)")
+
+    def ask(self, question: str, history: Sequence[dict[str, str]] = ()) -> Iterator[str | Answer]:
+        """Answer pieces, then the final `Answer`; only the last `history_turns` messages are passed on."""
+        turns = self.settings.assistant.history_turns
+        recent = [{"role": m["role"], "content": m["content"]} for m in history
+                  if m.get("role") in ("user", "assistant")]
+        try:
+            yield from self.assistant.stream(question, recent[-turns:] if turns else [])
+        except Exception:  # a customer gets an apology and the contact route, never a hung or blank answer
+            log.exception("answering %.200r failed", question)
+            try:
+                contact = self.assistant.contact()
+            except Exception:
+                contact = self.settings.assistant.contact_route or FALLBACK_CONTACT
+            yield Answer(question, FAILED.format(contact=contact), abstained=True, reason="error",
+                         model=self.model_name)
+
+    def rate(self, answer: Answer, rating: int, comment: str = "") -> int:
+        """Store a customer's thumbs up (+1) or down (-1) on an answer; returns the feedback row id."""
+        return self.feedback.add(answer.question, answer.text, [source_dict(c) for c in answer.citations],
+                                 rating, comment.strip(), answer.model or self.model_name)
+
+    def questions_in_documents(self) -> list[str]:
+        """Up to EXAMPLE_COUNT questions the documents themselves ask (FAQ headings first), for example buttons."""
+        low, high = EXAMPLE_CHARS
+        found: dict[str, None] = {}
+        chunks = sorted(self.store.all_chunks(), key=lambda c: (c.file, c.chunk_index))
+        candidates = [part for c in chunks for part in c.section.split(">")]
+        candidates += [line for c in chunks for line in c.text.splitlines()[1:]]
+        for raw in candidates:
+            line = _HEADING.sub("", raw).strip()
+            if line.endswith("?") and low <= len(line) <= high and "[" not in line:
+                found.setdefault(line)
+            if len(found) == EXAMPLE_COUNT:
+                break
+        return list(found)
+
+    # --- staff -----------------------------------------------------------------------------------
+
+    @property
+    def staff_enabled(self) -> bool:
+        return self.auth.enabled
+
+    def login(self, username: str, password: str, client: str) -> str:
+        """A session token; LoginRefused (wrong credentials, lock-out) is audit-logged and re-raised."""
+        username = username.strip()
+        try:
+            token = self.auth.login(username, password, client)
+        except LoginRefused as err:
+            self.audit.append("login_failed", username or "(empty)", client=client, reason=str(err))
+            raise
+        self.audit.append("login", username, client=client)
+        return token
+
+    def logout(self, token: str | None) -> None:
+        user = self.require_staff(token)
+        self.auth.logout(token)
+        self.audit.append("logout", user)
+
+    def require_staff(self, token: str | None) -> str:
+        """The staff user of a live session, else StaffRequired."""
+        user = self.auth.user(token)
+        if user is None:
+            raise StaffRequired()
+        return user
+
+    def documents(self, token: str | None) -> list[FileRecord]:
+        self.require_staff(token)
+        return self.store.list_files()
+
+    def upload(self, token: str | None, paths: Sequence[Path],
+               on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+        """Ingest uploaded files: count, type and size are checked before anything is parsed; one result a file.
+
+        Files are copied under their own names to a private temp folder (the upload cache may hold them
+        under the same name twice) and, once ingested, kept under data_dir/uploads for re-indexing.
+        """
+        user = self.require_staff(token)
+        limit = self.settings.web.max_files_per_upload
+        results: list[FileResult] = []
+
+        def done(result: FileResult) -> None:
+            results.append(result)
+            if on_file:
+                on_file(result)
+
+        with self._writing, tempfile.TemporaryDirectory(prefix="finchat-upload-") as tmp:
+            accepted: list[Path] = []
+            for n, path in enumerate(paths):
+                path = Path(path)
+                name = path.name
+                problem = self._screen(path, n, limit)
+                if problem or name in {p.name for p in accepted}:
+                    done(FileResult(name, "failed", error=problem or f"{name}: the same file name twice in one upload"))
+                    continue
+                copy = Path(tmp) / name
+                shutil.copyfile(path, copy)
+                accepted.append(copy)
+            if accepted:
+                self.ingestor.ingest(accepted, on_file=done)
+            kept = self.uploads_dir
+            kept.mkdir(parents=True, exist_ok=True)
+            for result in results:
+                if result.ok:
+                    shutil.copyfile(Path(tmp) / result.file, kept / result.file)
+        self.audit.append("upload", user, files=[_audited(r) for r in results])
+        return results
+
+    def delete(self, token: str | None, name: str) -> bool:
+        """Delete a document, its chunks and its kept original; False when no such document is stored."""
+        user = self.require_staff(token)
+        name = Path(name.strip()).name
+        with self._writing:
+            deleted = bool(name) and self.store.delete_file(name)
+            if deleted:
+                (self.uploads_dir / name).unlink(missing_ok=True)
+        self.audit.append("delete", user, file=name, deleted=deleted)
+        return deleted
+
+    def reindex(self, token: str | None, on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+        """Re-ingest every stored document from its original (uploads, then samples) with today's settings.
+
+        Unchanged bytes would be skipped by the ingestor, and a new chunking could leave old chunks behind,
+        so each document is deleted and ingested again; customers may miss it for that moment.
+        """
+        user = self.require_staff(token)
+        results: list[FileResult] = []
+        with self._writing:
+            originals = self._originals()
+            for record in self.store.list_files():
+                source = originals.get(record.file)
+                if source is None:
+                    result = FileResult(record.file, "failed", chunks=record.chunks, error=(
+                        f"{record.file}: its original file is not kept; upload it again to re-index it"))
+                else:
+                    self.store.delete_file(record.file)
+                    result = self.ingestor.ingest([source])[0]
+                    if result.ok:
+                        result.status = "replaced"
+                results.append(result)
+                if on_file:
+                    on_file(result)
+        self.audit.append("reindex", user, files=[_audited(r) for r in results])
+        return results
+
+    def feedback_rows(self, token: str | None) -> list[dict]:
+        self.require_staff(token)
+        return self.feedback.latest()
+
+    def export_feedback(self, token: str | None) -> Path:
+        """All feedback as a CSV file in the system temp folder (from where the UI offers it for download)."""
+        self.require_staff(token)
+        out = Path(tempfile.mkdtemp(prefix="finchat-export-")) / "finchat-feedback.csv"
+        out.write_text(self.feedback.export_csv(), encoding="utf-8")
+        return out
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.settings.data_dir / UPLOADS
+
+    def _screen(self, path: Path, n: int, limit: int) -> str:
+        """Why an uploaded file is refused before parsing (count, type, size, empty), or '' to go on."""
+        name, max_bytes = path.name, self.ingestor.max_bytes
+        if n >= limit:
+            return f"{name}: not ingested: at most {limit} files per upload"
+        if path.suffix.lower() not in KINDS:
+            ext = path.suffix.lower() or "(no extension)"
+            return f"{name}: files of type {ext} are not supported; supported types are {', '.join(KINDS)}"
+        if not path.is_file():
+            return f"{name}: the upload did not arrive"
+        size = path.stat().st_size
+        if size > max_bytes:
+            return (f"{name}: the file is too large: {size / 2**20:.1f} MB, "
+                    f"the upload limit is {max_bytes / 2**20:.0f} MB")
+        if size == 0:
+            return f"{name}: the file is empty"
+        return ""
+
+    def _originals(self) -> dict[str, Path]:
+        """Stored file name -> the file to re-read: a kept upload beats a sample of the same name."""
+        found: dict[str, Path] = {}
+        if self.samples is not None and self.samples.is_dir():
+            found.update({p.name: p for p in find_files([self.samples])})
+        if self.uploads_dir.is_dir():
+            found.update({p.name: p for p in self.uploads_dir.iterdir() if p.is_file()})
+        return found
+
+
+def source_dict(c: Citation) -> dict:
+    """A citation as plain data (feedback rows, the HTTP API)."""
+    return {"n": c.n, "file": c.file, "page": c.page, "section": c.section, "effective_date": c.effective_date,
+            "label": c.label(), "score": round(c.score, 4), "text": c.text}
+
+
+def _audited(r: FileResult) -> dict:
+    entry: dict = {"file": r.file, "status": r.status, "chunks": r.chunks}
+    if r.error:
+        entry["error"] = r.error
+    if r.redactions:
+        entry["redactions"] = dict(Counter(r.redactions))
+    return entry

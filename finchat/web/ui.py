@@ -1,0 +1,205 @@
+"""The Gradio page: a customer chat tab and a staff console tab (`staff_ui.py`), wired to `Services`.
+
+Callbacks only translate between components and `Services`; every rule (history bounds, staff sessions, upload
+checks, audit) lives there.
+
+Using it from `gradio_client` (endpoint names are fixed with `api_name`):
+
+    from gradio_client import Client
+    client = Client("http://127.0.0.1:7860/")
+    job = client.submit("What does a replacement debit card cost?", api_name="/chat")
+    for chatbot, sources_html, textbox, answer in job:   # one tuple per streamed update
+        ...
+
+`/chat` takes the message only; the conversation is kept server-side per client session (gr.State), so a
+follow-up sent from the same `Client` is answered in context. Each streamed output is a tuple of
+(chatbot messages — `[{"role", "content": [{"type": "text", "text": ...}]}, ...]`, the latest answer growing —,
+the sources panel HTML, the textbox value, and `answer`: a dict `{"text", "done", "abstained", "reason", "model",
+"citations": [{"n", "file", "page", "section", "effective_date", "label", "score", "text"}]}`). While streaming,
+`answer["done"]` is False and `answer["text"]` is the text so far; the last output has done=True and the final text,
+which replaces the streamed one when the guard quoted the documents instead. `/feedback` takes
+(rating: "up" | "down", comment) and rates the latest answer of the session; `/clear` empties the conversation.
+Staff endpoints: see `finchat/web/staff_ui.py`.
+
+Element ids for browser tests: chat input `#chat-input`, send button `#send`, chatbot `#chatbot`, sources panel
+`#sources` (one `<details>` per source; its `<summary>` opens the quoted chunk; the same blocks also follow each
+answer inside the chatbot), thumbs `#thumbs-up` / `#thumbs-down`, feedback comment `#feedback-comment`, feedback
+status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer `#footer`, example questions `#examples`;
+staff tab ids are listed in `staff_ui.py`.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import gradio as gr
+
+from chatbot.assistant import Answer, Citation
+from finchat.web import staff_ui
+from finchat.web.services import Services, source_dict
+
+SHOWN_QUESTION_CHARS = 600  # a pasted essay is shortened in the chat bubble; the assistant still sees all of it
+CHAT_HEIGHT = 520
+TYPING = "\u258c"  # shown after the text while the answer streams
+CSS = """
+#sources details, #chatbot details { margin: .35em 0; }
+#sources summary, #chatbot summary { cursor: pointer; font-weight: 600; }
+#sources blockquote, #chatbot blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
+#footer { font-size: .8em; opacity: .75; }
+#disclaimer { font-size: .9em; }
+"""
+
+
+def build_demo(services: Services) -> gr.Blocks:
+    """The whole page; `demo.queue(...)` is already applied with the settings' concurrency bounds."""
+    settings = services.settings
+    institution = settings.assistant.institution
+    with gr.Blocks(title="FinChat", analytics_enabled=False) as demo:
+        turns = gr.State([])  # [{"question", "shown", "answer": Answer | None}] of this browser session
+        gr.Markdown(f"## FinChat\nQuestions about fees, rates, cards and accounts, answered from "
+                    f"{html.escape(institution)}'s own documents, with their sources.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(elem_id="chatbot", height=CHAT_HEIGHT, label="Conversation",
+                                             feedback_options=None, buttons=["copy"],
+                                             placeholder="Ask about fees, rates, cards and accounts. "
+                                                         "Every answer cites the documents it comes from.")
+                        with gr.Row():
+                            msg = gr.Textbox(label="Your question", elem_id="chat-input", show_label=False, scale=6,
+                                             lines=1, max_lines=6, placeholder="Type your question and press Enter")
+                            send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=80)
+                        if services.examples:
+                            gr.Examples([[q] for q in services.examples], inputs=[msg], label="Example questions",
+                                        elem_id="examples")
+                        with gr.Row():
+                            up = gr.Button("\U0001f44d Helpful", elem_id="thumbs-up", size="sm", min_width=60)
+                            down = gr.Button("\U0001f44e Not helpful", elem_id="thumbs-down", size="sm",
+                                             min_width=60)
+                            comment = gr.Textbox(label="Comment", elem_id="feedback-comment", show_label=False,
+                                                 scale=4, placeholder="Optional comment on the last answer")
+                            clear = gr.Button("Clear chat", elem_id="clear", size="sm", min_width=60)
+                        feedback_status = gr.Markdown(elem_id="feedback-status")
+                    with gr.Column(scale=2):
+                        sources = gr.HTML(_sources_html([]), elem_id="sources", label="Sources")
+                answer = gr.JSON(visible=False)
+                gr.Markdown(f"\u2139\ufe0f {html.escape(settings.assistant.disclaimer)}", elem_id="disclaimer")
+                gr.Markdown(_footer(services), elem_id="footer")
+            with gr.Tab("Staff", id="staff"):
+                staff_ui.build_staff_tab(services)
+
+        def chat(message: str, turns: list[dict]):
+            """Stream the answer to `message` (see the module docstring for the outputs)."""
+            if not message.strip():  # Enter on an empty box: nothing to answer, nothing to clear
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
+            history = _history(turns)
+            turn = {"question": message, "shown": "", "answer": None}
+            turns = [*turns, turn]
+            yield _messages(turns), gr.skip(), "", _answer_json(turn), turns
+            for item in services.ask(message, history):
+                if isinstance(item, Answer):
+                    turn["answer"] = item
+                    break
+                turn["shown"] += item
+                yield _messages(turns), gr.skip(), gr.skip(), _answer_json(turn), turns
+            yield _messages(turns), _sources_html(turn["answer"].citations), gr.skip(), _answer_json(turn), turns
+
+        def feedback(rating: str, comment: str, turns: list[dict]):
+            """Rate the latest answer: rating "up"/"down" (the buttons' labels work too) plus an optional comment."""
+            answered = [t for t in turns if t["answer"] is not None]
+            if not answered:
+                raise gr.Error("Ask a question first; feedback is about an answer.")
+            services.rate(answered[-1]["answer"], _rating(rating), comment or "")
+            return "Thank you \u2013 your feedback was recorded.", ""
+
+        def clear_chat():
+            return [], _sources_html([]), None, [], ""
+
+        # A message sent while an answer streams is answered next ("always_last"); the box is cleared only
+        # when a message is taken, so text typed meanwhile stays in it.
+        gr.on([msg.submit, send.click], chat, [msg, turns], [chatbot, sources, msg, answer, turns],
+              api_name="chat", trigger_mode="always_last", show_progress="minimal")
+        up.click(feedback, [up, comment, turns], [feedback_status, comment], api_name="feedback")
+        down.click(feedback, [down, comment, turns], [feedback_status, comment], api_name="feedback_down",
+                   api_visibility="private")
+        clear.click(clear_chat, None, [chatbot, sources, answer, turns, feedback_status], api_name="clear")
+        # The chatbot's own trash button empties the display; the conversation behind it goes too.
+        chatbot.clear(clear_chat, None, [chatbot, sources, answer, turns, feedback_status],
+                      api_visibility="private")
+    return demo.queue(default_concurrency_limit=settings.web.concurrency_limit, max_size=settings.web.max_queue)
+
+
+def _history(turns: list[dict]) -> list[dict[str, str]]:
+    """The conversation so far as plain chat messages, for follow-up questions."""
+    out: list[dict[str, str]] = []
+    for t in turns:
+        if t["answer"] is not None:
+            out += [{"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["answer"].text}]
+    return out
+
+
+def _messages(turns: list[dict]) -> list[dict[str, str]]:
+    """Chatbot messages: each question, then its answer (streaming, or final with its numbered sources)."""
+    out: list[dict[str, str]] = []
+    for t in turns:
+        q = t["question"]
+        shown_q = q if len(q) <= SHOWN_QUESTION_CHARS else q[:SHOWN_QUESTION_CHARS] + f"\u2026 ({len(q):,} characters)"
+        out.append({"role": "user", "content": shown_q})
+        a: Answer | None = t["answer"]
+        if a is None:
+            out.append({"role": "assistant", "content": t["shown"] + TYPING})
+        else:
+            out.append({"role": "assistant", "content": a.text + _sources_in_message(a.citations)})
+    return out
+
+
+def _answer_json(turn: dict) -> dict[str, Any]:
+    a: Answer | None = turn["answer"]
+    if a is None:
+        return {"text": turn["shown"], "done": False, "citations": []}
+    return {"text": a.text, "done": True, "abstained": a.abstained, "reason": a.reason, "model": a.model,
+            "replaced": not a.text.startswith(turn["shown"].strip()),
+            "citations": [source_dict(c) for c in a.citations]}
+
+
+def _rating(value: str) -> int:
+    v = (value or "").lower()
+    if "down" in v or "\U0001f44e" in v or "not helpful" in v or v.strip() == "-1":
+        return -1
+    if "up" in v or "\U0001f44d" in v or "helpful" in v or v.strip() in ("1", "+1"):
+        return 1
+    raise gr.Error('rating must be "up" or "down"')
+
+
+def _source_block(c: Citation) -> str:
+    dated = f" \u00b7 as of {html.escape(c.effective_date)}" if c.effective_date else ""
+    return (f"<details><summary>[{c.n}] {html.escape(c.label())}{dated}</summary>"
+            f"<blockquote>{_lines(c.text)}</blockquote></details>")
+
+
+def _lines(text: str) -> str:
+    """Escaped text with <br> line breaks: a blank line would end the HTML block inside the chat's Markdown."""
+    return "<br>".join(html.escape(line) for line in text.splitlines() if line.strip())
+
+
+def _sources_in_message(citations: list[Citation]) -> str:
+    if not citations:
+        return ""
+    return "\n\n**Sources**\n\n" + "".join(_source_block(c) for c in citations)
+
+
+def _sources_html(citations: list[Citation]) -> str:
+    """The sources panel: the latest answer's sources, each expandable to the quoted chunk."""
+    if not citations:
+        return "<h4>Sources</h4><p><em>The documents behind each answer appear here.</em></p>"
+    return "<h4>Sources</h4>" + "".join(_source_block(c) for c in citations)
+
+
+def _footer(services: Services) -> str:
+    warning = getattr(services.assistant.generator, "warning", None)
+    note = f" \u2013 {html.escape(warning)}" if warning else ""
+    return (f"Answers by `{services.model_name}`{note} \u00b7 retrieval over {len(services.store.list_files())} "
+            "documents \u00b7 FinChat")

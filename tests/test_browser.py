@@ -1,0 +1,198 @@
+"""The real app in a real browser: Debian's chromium driven by Playwright (never a downloaded browser).
+
+A customer types a sample question, watches the answer stream in, opens its source and gives a thumbs-down with a
+comment; a staff member logs in and uploads a file that then shows in the document list. Screenshots are saved
+under tests/artifacts/ (ignored by git). `make test` installs chromium (apt) and the `playwright` package.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from finchat.audit import verify
+from finchat.feedback import FeedbackStore
+from tests.conftest import ROOT, SAMPLES, free_port, local_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these, chromium on a machine with no internet waits on connections (updates, sync, QUIC probes).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+QUESTION_ID = "q09"  # "How much does a replacement debit card cost?"
+START_TIMEOUT_S = 300  # model loading and ingestion of the samples into an empty store, on 2 shared cores
+ANSWER_TIMEOUT_MS = 180_000
+POLL_S = 0.05
+
+
+def sample_question(qid: str) -> tuple[str, list[str]]:
+    for line in (SAMPLES / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["id"] == qid:
+            return row["q"], row["must"]
+    raise KeyError(qid)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The real app (`python app.py`) on a free port with a fresh data dir and a staff password."""
+    tmp = tmp_path_factory.mktemp("browser-app")
+    port = free_port()
+    password = secrets.token_urlsafe(12)
+    env = {"FINCHAT_DATA_DIR": str(tmp / "data"), "FINCHAT_PORT": str(port), "FINCHAT_HOST": "127.0.0.1",
+           "FINCHAT_STAFF_PASSWORD": password, "FINCHAT_CONFIG": str(tmp / "no-such-finchat.toml"),
+           "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1",
+           "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TRANSFORMERS_VERBOSITY": "error"}
+    url = f"http://127.0.0.1:{port}/"
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)  # local_server's process inherits the environment
+        with local_server("finchat app", [sys.executable, str(ROOT / "app.py")], url, tmp, timeout=START_TIMEOUT_S):
+            yield {"url": url, "password": password, "data_dir": tmp / "data", "tmp": tmp}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make test` (it installs it with apt) or "
+                    "`apt-get install -y --no-install-recommends chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab; a JavaScript error on the page fails the test, naming the error."""
+    context = browser.new_context(viewport={"width": 1366, "height": 1000})
+    context.set_default_timeout(90_000)  # 2 shared cores: a busy machine can take tens of seconds
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(error))
+    yield page
+    context.close()
+    assert not page.js_errors, f"JavaScript errors on the page: {js_error_summary(page)}"
+
+
+def js_error_summary(page) -> str:
+    return "; ".join(sorted({f"{e.name}: {e.message}" for e in page.js_errors}))
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"browser-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def last_bot_text(page) -> str:
+    bots = page.locator("#chatbot .message.bot, #chatbot [data-testid='bot']")
+    return bots.last.inner_text() if bots.count() else ""
+
+
+def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
+    question, must = sample_question(QUESTION_ID)
+    page.goto(app["url"])
+    page.locator("#chat-input textarea").fill(question)
+    shot(page, "1-question")
+    page.locator("#send").click()
+
+    # The answer grows in place: record distinct texts of the latest bot message until the sources arrive.
+    seen: list[str] = []
+    deadline = time.monotonic() + ANSWER_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline and page.locator("#sources details").count() == 0:
+        assert not page.js_errors, f"the page broke while answering: {js_error_summary(page)}"
+        text = last_bot_text(page).strip()
+        if text and (not seen or text != seen[-1]):
+            seen.append(text)
+            if len(seen) == 2:
+                shot(page, "2-streaming")
+        time.sleep(POLL_S)
+    assert page.locator("#sources details").count() >= 1, f"no source appeared; texts seen: {seen}"
+    growing = [t.rstrip("\u258c").strip() for t in seen]
+    assert len(growing) >= 2 and len(growing[-1]) > len(growing[0]), f"the answer did not stream: {seen}"
+
+    answer = last_bot_text(page)
+    assert all(re.search(p, answer, re.IGNORECASE) for p in must), answer
+    summary = page.locator("#sources details summary").first
+    assert "fee_schedule.pdf" in summary.inner_text()
+    quote = page.locator("#sources details blockquote").first
+    assert not quote.is_visible()
+    summary.click()
+    quote.wait_for(state="visible")
+    assert re.search(must[0], quote.inner_text(), re.IGNORECASE), quote.inner_text()
+    shot(page, "3-source-open")
+
+    page.locator("#feedback-comment textarea").fill("Please also say how long a replacement takes.")
+    page.locator("#thumbs-down").click()
+    page.locator("#feedback-status").get_by_text("feedback was recorded").wait_for()
+    shot(page, "4-thumbs-down")
+    row = FeedbackStore(app["data_dir"] / "feedback.sqlite3").latest(limit=1)[0]
+    assert (row["rating"], row["question"], row["comment"]) == (
+        -1, question, "Please also say how long a replacement takes.")
+    assert row["sources"] and row["sources"][0]["file"] == "fee_schedule.pdf"
+
+
+def staff_login(page, url: str, password: str) -> None:
+    page.goto(url)
+    page.get_by_role("tab", name="Staff").click()
+    page.locator("#staff-username").locator("input, textarea").fill("staff")
+    page.locator("#staff-password").locator("input, textarea").fill(password)
+    page.locator("#staff-login").click()
+
+
+def test_staff_logs_in_and_uploads_a_file(app, page):
+    doc = app["tmp"] / "holiday_hours.md"
+    doc.write_text("# Holiday hours\n\nAll branches of the bank close at 1 p.m. on December 24 and stay closed on "
+                   "December 25. Telephone banking answers around the clock.\n", encoding="utf-8")
+    staff_login(page, app["url"], app["password"])
+    page.locator("#staff-upload").wait_for(state="visible")
+    shot(page, "5-staff-logged-in")
+    documents = page.locator("#staff-documents")
+    documents.get_by_text("fee_schedule.pdf").wait_for()
+    assert doc.name not in documents.inner_text()
+
+    page.locator("#staff-upload input[type=file]").set_input_files(str(doc))
+    page.locator("#staff-upload").get_by_text(doc.name).wait_for()  # the file arrived in the upload box
+    page.locator("#staff-ingest").click()
+    results = page.locator("#staff-upload-results textarea")
+    page.wait_for_function("el => el.value.includes('holiday_hours.md')", arg=results.element_handle(),
+                           timeout=ANSWER_TIMEOUT_MS)
+    assert re.search(r"holiday_hours\.md: added, \d+ chunks?", results.input_value()), results.input_value()
+    documents.get_by_text(doc.name).wait_for()
+    shot(page, "6-staff-uploaded")
+
+    log = app["data_dir"] / "audit.jsonl"
+    actions = [json.loads(line)["action"] for line in log.read_text().splitlines()]
+    assert actions[-2:] == ["login", "upload"] and verify(log) == []
+    assert app["password"] not in log.read_text()
+
+
+def test_a_refused_login_says_why_and_can_be_retried(app, page):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    staff_login(page, app["url"], "not the password")
+    page.get_by_text("Wrong username or password").first.wait_for()  # Gradio shows the refusal as an error toast
+    shot(page, "7-staff-login-refused")
+    assert not page.locator("#staff-upload").is_visible()  # the console stays hidden
+    # The form must stay usable: nothing (such as an error overlay) may cover the login button.
+    page.locator("#staff-password").locator("input, textarea").fill(app["password"])
+    try:
+        page.locator("#staff-login").click(timeout=5_000)
+    except PlaywrightTimeout:
+        pytest.fail("after a refused login the login button cannot be clicked: Gradio's error overlay covers the "
+                    "event's outputs (the login form); show the error on the status only (show_progress_on)")
+    page.locator("#staff-upload").wait_for(state="visible")
+    log = (app["data_dir"] / "audit.jsonl").read_text()
+    assert [json.loads(line)["action"] for line in log.splitlines()][-2:] == ["login_failed", "login"]
+    assert "not the password" not in log and app["password"] not in log

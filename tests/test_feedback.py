@@ -1,0 +1,72 @@
+"""Customer feedback in SQLite: stored with its answer and sources, thumbs-down first, CSV export, many threads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import threading
+
+import pytest
+
+from finchat.feedback import COLUMNS, FeedbackStore
+
+SOURCES = [{"n": 1, "file": "fee_schedule.pdf", "page": 1, "section": "", "effective_date": "June 15, 2025"}]
+
+
+@pytest.fixture
+def store(settings):
+    return FeedbackStore(settings.feedback_db)
+
+
+def test_created_on_first_use_and_rows_kept_on_disk(store, settings):
+    assert not settings.feedback_db.exists() and store.latest() == []
+    row_id = store.add("What does a replacement card cost?", "$10 [1]", SOURCES, -1, "wrong fee", "smollm2+none")
+    assert row_id == 1 and settings.feedback_db.exists()
+    reopened = FeedbackStore(settings.feedback_db).latest()
+    assert reopened == [{"id": 1, "time": reopened[0]["time"], "rating": -1,
+                         "question": "What does a replacement card cost?", "answer": "$10 [1]", "sources": SOURCES,
+                         "comment": "wrong fee", "model": "smollm2+none"}]
+    with sqlite3.connect(settings.feedback_db) as db:  # stored as plain columns other tools can read
+        assert db.execute("SELECT rating, json_extract(sources, '$[0].file') FROM feedback").fetchone() == (
+            -1, "fee_schedule.pdf")
+
+
+def test_latest_puts_thumbs_down_first_newest_first(store):
+    for i, rating in enumerate([1, -1, 1, -1, -1, 1]):
+        store.add(f"q{i}", f"a{i}", [], rating, "", "m")
+    assert [r["question"] for r in store.latest()] == ["q4", "q3", "q1", "q5", "q2", "q0"]
+    assert [r["question"] for r in store.latest(limit=2)] == ["q4", "q3"]
+
+
+@pytest.mark.parametrize("rating", [0, 2, -2, 5])
+def test_only_plus_or_minus_one(store, rating):
+    with pytest.raises(ValueError, match="rating"):
+        store.add("q", "a", [], rating, "", "m")
+    assert store.latest() == []
+
+
+def test_export_csv_round_trips_and_defuses_formulas(store):
+    store.add("Fee?", 'Line one,\n"quoted" line two', SOURCES, 1, "", "m")
+    store.add("=HYPERLINK(\"http://x\")", "a", [], -1, "+1 thanks, @team", "m")
+    rows = list(csv.reader(io.StringIO(store.export_csv())))
+    assert rows[0] == list(COLUMNS)
+    down, up = rows[1], rows[2]
+    assert down[2] == "-1" and down[3] == "'=HYPERLINK(\"http://x\")" and down[6] == "'+1 thanks, @team"
+    assert up[4] == 'Line one,\n"quoted" line two' and json.loads(up[5]) == SOURCES and up[0] == "1"
+
+
+def test_concurrent_adds_from_threads(store):
+    def rate(i: int) -> None:
+        for k in range(10):
+            store.add(f"q{i}-{k}", "a", SOURCES, -1 if k % 2 else 1, "", "m")
+
+    threads = [threading.Thread(target=rate, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = store.latest(limit=1000)
+    assert len(rows) == 80 and len({r["id"] for r in rows}) == 80
+    assert [r["rating"] for r in rows] == [-1] * 40 + [1] * 40
