@@ -259,6 +259,14 @@ class LineVectors:
         self._cache: OrderedDict[str, tuple[list[tuple[str, str]], np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def warm(self, chunks: list, batch: int = 32) -> int:
+        """Compute the line vectors of up to `max_chunks` chunks ahead of any question (the web app starts this
+        in the background), so the first customers do not pay for them; returns how many chunks."""
+        hits = [Hit(c, 0.0) for c in chunks[: self.max_chunks]]
+        for i in range(0, len(hits), batch):
+            self.lines(hits[i: i + batch])
+        return len(hits)
+
     def lines(self, hits: list[Hit]) -> tuple[list[tuple[str, str, Hit]], np.ndarray]:
         """(line, heading, hit) of every hit's candidate lines, and their vectors, row for row."""
         with self._lock:

@@ -78,3 +78,21 @@ def test_line_vectors_are_computed_once_per_chunk(embedder):
     second = pick_evidence("What does it cost to send a domestic wire?", [hit], lines)
     assert second[0].text == "Outgoing domestic wire: $28.00"
     assert embedded == [3, 1, 1]  # only the question this time
+
+
+def test_line_vectors_can_be_warmed_before_any_question(embedder):
+    from chatbot.evidence import LineVectors
+
+    embedded: list[int] = []
+
+    def embed(texts):
+        embedded.append(len(texts))
+        return embedder.encode(texts, normalize_embeddings=True)
+
+    chunks = [Chunk(text=f"Fees > Part {i}\nFee {i}: ${i}.00", file="f.pdf", chunk_index=i, file_hash="c" * 64,
+                    ingested_at="") for i in range(5)]
+    lines = LineVectors(embed, max_chunks=3)
+    assert lines.warm(chunks, batch=2) == 3  # bounded by max_chunks
+    assert sum(embedded) == 3
+    units, vectors = lines.lines([Hit(chunks[0], 1.0)])
+    assert sum(embedded) == 3 and vectors.shape[0] == len(units) == 1  # served from the cache

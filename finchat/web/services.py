@@ -78,6 +78,9 @@ class Services:
         services = cls(settings, store, assistant, ingestor, StaffAuth.from_settings(settings),
                        AuditLog(settings.audit_log), FeedbackStore(settings.feedback_db), samples)
         services.examples = list(settings.web.example_questions) or services.questions_in_documents()
+        # Evidence lines of the stored chunks are embedded once, in the background, before customers ask.
+        threading.Thread(target=assistant.lines.warm, args=(store.all_chunks(),), name="finchat-warm-lines",
+                         daemon=True).start()
         return services
 
     # --- customers -------------------------------------------------------------------------------
