@@ -60,7 +60,6 @@ class Assistant:
         self.redactor = redactor
         self._contact: str | None = settings.assistant.contact_route or None
         self.abstainer = Abstainer(settings.assistant)
-        self._model_slots = threading.BoundedSemaphore(settings.assistant.model_slots)
         self._asking = 0  # questions being answered right now, in any thread
         self._asking_lock = threading.Lock()
         self.lines = LineVectors(retriever.store.embed, settings.assistant.line_cache_chunks)
@@ -111,7 +110,8 @@ class Assistant:
     def _model_free(self) -> bool:
         """Under load (more questions at once than the model answers at once) every customer gets the quoted
         evidence: a model answer would hold a core for a second while the others wait, and on the embedded
-        model the quote is the more accurate answer anyway. With no queue, the model answers."""
+        model the quote is the more accurate answer anyway. With no queue, the model answers. A question counts
+        from retrieval to its last word, so at most `model_slots` questions ever pass this together."""
         with self._asking_lock:
             return self._asking <= self.settings.assistant.model_slots
 
@@ -134,13 +134,10 @@ class Assistant:
         quotes = [(cited[_key(e)].n, cited[_key(e)].label(), e.text) for e in evidence]
         answer = Answer(q, "", citations, model=getattr(self.generator, "name", "quote"))
         text, first = "", None
-        if self.generator is not None and self._model_free() and self._model_slots.acquire(timeout=a.model_wait_s):
-            try:
-                for piece in self._guarded(q, quotes, answer):
-                    first = first or time.perf_counter()
-                    yield piece
-            finally:
-                self._model_slots.release()
+        if self.generator is not None and self._model_free():
+            for piece in self._guarded(q, quotes, answer):
+                first = first or time.perf_counter()
+                yield piece
             text = answer.text  # what passed the guard, whole sentences
         elif self.generator is not None:
             log.info("model busy: answering with the quoted evidence")
@@ -203,8 +200,7 @@ class Assistant:
             for piece in stream:
                 buffer += piece
                 if echoes_prompt(buffer[sentence:]):  # refused at once: the quoted evidence says it readably
-                    answer.unsupported = [buffer[sentence:].strip()]
-                    log.warning("guard stopped the model: it repeats the context format")
+                    self._refuse(answer, [buffer[sentence:].strip()], "it repeats the context format")
                     return
                 ends = [m.end() for m in _SENTENCE_END.finditer(buffer, sentence)]
                 if ends:

@@ -10,6 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -63,9 +64,8 @@ def unsupported(answer: str, evidence: str) -> list[str]:
     ("8 dollars" / "$8.00"), and a bare number in the answer may be any digit run of the evidence ("3" of
     "3:00 p.m.", so that a partly streamed time is not refused before its "p.m." arrives).
     """
-    answer, evidence = _CITATION.sub(" ", answer), _CITATION.sub(" ", evidence)
-    known = {(kind, canon) for kind, _, canon in figures(evidence)}
-    digit_runs = {normalise_figure("number", d) for d in re.findall(r"\d+", evidence)}
+    answer = _CITATION.sub(" ", answer)
+    known, digit_runs = _known_figures(evidence)
     missing = []
     for kind, text, canon in figures(answer):
         if (kind, canon) in known:
@@ -115,13 +115,32 @@ def unsupported_claim(sentence: str, allowed: str, min_support: float) -> str:
 
 def negates(sentence: str, allowed: str) -> bool:
     """A "not"/"no" the evidence does not have ("No, branches are not closed" against "Branch status: Closed")."""
-    return bool(_NEGATION.search(sentence)) and not _NEGATION.search(allowed)
+    return bool(_NEGATION.search(sentence)) and not _negated(allowed)
+
+
+# The guard checks every streamed word against the same evidence text: what that text holds is derived once.
+@lru_cache(maxsize=64)
+def _negated(allowed: str) -> bool:
+    return bool(_NEGATION.search(allowed))
+
+
+@lru_cache(maxsize=64)
+def _stems(allowed: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in key_terms(allowed))
+
+
+@lru_cache(maxsize=64)
+def _known_figures(evidence: str) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    """(kind, canonical form) of the evidence's figures, and its digit runs."""
+    evidence = _CITATION.sub(" ", evidence)
+    return (frozenset((kind, canon) for kind, _, canon in figures(evidence)),
+            frozenset(normalise_figure("number", d) for d in re.findall(r"\d+", evidence)))
 
 
 def claim_words(sentence: str, allowed: str) -> tuple[list[str], list[str]]:
     """The sentence's content words, and those of them (in any form or synonym) absent from `allowed`."""
     words = [w for w in key_terms(_CITATION.sub(" ", sentence)) if not w[0].isdigit()]
-    known = {stem(w) for w in key_terms(allowed)}
+    known = _stems(allowed)
     return words, [w for w in words if not variants(w) & known]
 
 
@@ -303,8 +322,7 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
     if not units:
         return []
     weights = weights or TermWeights()
-    parts = question_parts(question)
-    asks = [question] + (parts if len(parts) > 1 else [])
+    asks = question_parts(question)  # [question] when it asks one thing
     ask_vectors = np.asarray(lines.embed(asks))
     contexts = [set(key_terms(line)) | set(key_terms(heading)) | set(key_terms(hit.chunk.text.splitlines()[0]))
                 for line, heading, hit in units]
@@ -322,17 +340,16 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
             scored.append(Evidence(line, hit, blend, float(sim), overlap))
         scored.sort(key=lambda e: e.score, reverse=True)
         ranked.append(scored)
-    whole = ranked[0]
     if len(ranked) > 1:  # the best line for each part, in the order asked
         chosen: list[Evidence] = []
-        for scored in ranked[1:]:
+        for scored in ranked:
             best = next((e for e in scored if all(e.text != c.text for c in chosen)), None)
-            if best is not None and len(chosen) < max(max_items, len(parts)):
+            if best is not None:
                 chosen.append(best)
         return chosen
-    best = whole[0]
+    best = ranked[0][0]
     chosen = [best]
-    for e in whole[1:]:
+    for e in ranked[0][1:]:
         if len(chosen) >= max_items:
             break
         if e.score >= 0.9 * best.score and e.text != best.text:

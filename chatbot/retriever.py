@@ -54,6 +54,6 @@ class Retriever:
 
     def _keyword_query(self, query: str) -> str:
         """The query plus the synonyms its words have in the documents ("bounced" also finds "Returned item")."""
-        idf = self.keyword.idf()
+        weights = self.term_weights()
         words = [w for w in tokenize(query) if w not in STOPWORDS]
-        return " ".join(self.term_weights().expand(words, known=idf.__contains__))
+        return " ".join(weights.expand(words, known=weights.idf.__contains__))

@@ -83,8 +83,9 @@ class TermWeights:
     """
 
     def __init__(self, idf: Mapping[str, float] | None = None):
+        self.idf = idf or {}  # word -> idf, as the keyword index has it
         self._stem_idf: dict[str, float] = {}
-        for word, value in (idf or {}).items():
+        for word, value in self.idf.items():
             s = stem(word)
             self._stem_idf[s] = min(value, self._stem_idf.get(s, value))
         # A word no chunk contains is the most telling one: it is what the documents lack.

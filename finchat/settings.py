@@ -118,10 +118,6 @@ class AssistantSettings(BaseModel):
     model_slots: int = Field(
         1, ge=1, description="Questions the generator answers at once (raise for a batching server such as vLLM)."
     )
-    model_wait_s: float = Field(
-        0.3, ge=0, description="Longest wait for a free model slot before the quoted evidence is the answer "
-        "(questions also get the quote whenever more than model_slots are in flight: load shedding; logged)."
-    )
     line_cache_chunks: int = Field(
         512, ge=1, description="Chunks whose line embeddings are kept in memory for evidence picking (~80 KB each)."
     )

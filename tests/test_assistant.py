@@ -169,10 +169,8 @@ class BlockingFakeGenerator(FakeGenerator):
 
 
 def test_a_busy_model_sheds_load_to_the_quoted_evidence(quoting):
-    settings = quoting.settings.model_copy(deep=True)
-    settings.assistant.model_wait_s = 0.3
     fake = BlockingFakeGenerator("A replacement debit card costs $8.00 per card [1].")
-    assistant = Assistant(settings, quoting.retriever, fake, quoting.redactor)
+    assistant = Assistant(quoting.settings, quoting.retriever, fake, quoting.redactor)
     first: list = []
     holder = threading.Thread(target=lambda: first.append(assistant.ask("How much does a replacement debit card cost?")))
     holder.start()
