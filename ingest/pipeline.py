@@ -1,21 +1,25 @@
 """Files in, redacted chunks in the store out: load -> redact -> neutralise -> split -> embed -> commit.
 
-Files are prepared one by one, but their chunks are embedded together, a few files at a time, because the
-embedding model is the physical floor of this work and it runs best on large batches. Each file is then
-committed on its own, so a failure or a kill never leaves a file half-stored.
+Files are prepared (read, redacted, split) in worker processes, then their chunks are embedded together,
+a couple of thousand at a time, because the embedding model is the physical floor of this work and it runs
+best on large batches. The two phases take turns rather than overlap: on a small CPU the model already uses
+every core, and anything running beside it (a Python thread most of all, through the GIL) slows it down more
+than it gains. Each file is committed on its own, so a failure or a kill never leaves a file half-stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import queue
-import threading
-from collections import Counter
+import multiprocessing
+import signal
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from ingest.injection import neutralise
 from ingest.loaders import KINDS, LoadError, load
@@ -83,58 +87,15 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-class Ingestor:
-    """Ingests files into a `ChunkStore`; one instance serves the CLI, the app and the benchmark."""
+@dataclass
+class Preparer:
+    """Reads, redacts and splits one file; runs in a worker process or in this one."""
 
-    def __init__(self, store: ChunkStore, redactor: Redactor, splitter: Splitter, max_bytes: int,
-                 chunks_per_commit: int):
-        self.store = store
-        self.redactor = redactor
-        self.splitter = splitter
-        self.max_bytes = max_bytes
-        self.chunks_per_commit = chunks_per_commit
+    redactor: Redactor
+    splitter: Splitter
+    max_bytes: int
 
-    @classmethod
-    def from_settings(cls, settings, store: ChunkStore) -> Ingestor:
-        ing = settings.ingest
-        return cls(
-            store=store,
-            redactor=Redactor(detect_names=ing.detect_names, names_model=ing.names_model),
-            splitter=Splitter(ing.chunk_size, ing.chunk_overlap),
-            max_bytes=int(ing.max_upload_mb * 1024 * 1024),
-            chunks_per_commit=ing.chunks_per_commit,
-        )
-
-    def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-        """Ingest files and folders; every file gets a result, and a failure never stops the others.
-
-        A background thread reads, redacts and splits the next files while this one embeds and commits,
-        so the embedding model, the real bottleneck, is kept busy.
-        """
-        self.store.repair()
-        stored = {r.file: r for r in self.store.list_files()}
-        results: list[FileResult] = []
-        batch: list[_Prepared] = []
-
-        def done(result: FileResult) -> None:
-            results.append(result)
-            if on_file:
-                on_file(result)
-
-        # Prepare up to a whole batch ahead, so the next batch is ready when this one is embedded.
-        prepare = lambda path: self._prepare(path, stored.get(path.name))  # noqa: E731
-        for prepared in _prefetch(prepare, find_files(paths), depth=max(8, self.chunks_per_commit // 2)):
-            if isinstance(prepared, FileResult):
-                done(prepared)
-                continue
-            batch.append(prepared)
-            if sum(len(p.chunks) for p in batch) >= self.chunks_per_commit:
-                self._commit(batch, done)
-                batch = []
-        self._commit(batch, done)
-        return results
-
-    def _prepare(self, path: Path, old: FileRecord | None) -> _Prepared | FileResult:
+    def __call__(self, path: Path, old: FileRecord | None) -> _Prepared | FileResult:
         name = path.name
         try:
             # An oversized or missing file is refused by load() before it is read; others are hashed
@@ -169,6 +130,117 @@ class Ingestor:
                             redactions=redactions, effective_date=effective)
         return _Prepared(record, chunks, result)
 
+
+class Ingestor:
+    """Ingests files into a `ChunkStore`; one instance serves the CLI, the app and the benchmark."""
+
+    def __init__(self, store: ChunkStore, redactor: Redactor, splitter: Splitter, max_bytes: int,
+                 chunks_per_commit: int, workers: int = 0):
+        self.store = store
+        self.redactor = redactor
+        self.preparer = Preparer(redactor, splitter, max_bytes)
+        self.chunks_per_commit = chunks_per_commit
+        # Worker processes are forked, so they start at once with the parent's loaded name model; where fork
+        # does not exist (Windows, and macOS by choice), files are prepared here.
+        self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 0
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def max_bytes(self) -> int:
+        return self.preparer.max_bytes
+
+    @classmethod
+    def from_settings(cls, settings, store: ChunkStore) -> Ingestor:
+        ing = settings.ingest
+        return cls(
+            store=store,
+            redactor=Redactor(detect_names=ing.detect_names, names_model=ing.names_model),
+            splitter=Splitter(ing.chunk_size, ing.chunk_overlap),
+            max_bytes=int(ing.max_upload_mb * 1024 * 1024),
+            chunks_per_commit=ing.chunks_per_commit,
+            workers=ing.prepare_workers,
+        )
+
+    def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+        """Ingest files and folders; every file gets a result, in order, and a failure never stops the others.
+
+        Files are prepared until a batch holds `chunks_per_commit` chunks, then the batch is embedded and
+        committed while the workers wait (at most a few files are still being prepared beside the model).
+        """
+        self.store.repair()
+        stored = {r.file: r for r in self.store.list_files()}
+        files = find_files(paths)
+        pool = self._workers() if len(files) > 1 else None  # one file: not worth a hand-over
+        results: list[FileResult] = []
+        batch: list[_Prepared] = []
+        pending: deque[tuple[Path, Future | None]] = deque()
+        todo = iter(files)
+
+        def done(result: FileResult) -> None:
+            results.append(result)
+            if on_file:
+                on_file(result)
+
+        try:
+            while True:
+                ahead = 2 * self.workers if pool else 1  # a couple of files queued per worker
+                while len(pending) < ahead and (path := next(todo, None)) is not None:
+                    pending.append((path, self._submit(pool, path, stored.get(path.name))))
+                if not pending:
+                    break
+                path, future = pending.popleft()
+                prepared = self._result(path, future, stored.get(path.name))
+                if self._pool is None:  # none, or it broke: the remaining files are prepared here
+                    pool = None
+                if isinstance(prepared, FileResult):
+                    done(prepared)
+                    continue
+                batch.append(prepared)
+                if sum(len(p.chunks) for p in batch) >= self.chunks_per_commit:
+                    self._commit(batch, done)
+                    batch = []
+            self._commit(batch, done)
+        finally:
+            # Workers live for one call: forked again next time, they start from the parent's current state
+            # instead of holding copy-on-write pages of a long-running app.
+            self.close()
+        return results
+
+    def _submit(self, pool: ProcessPoolExecutor | None, path: Path, old: FileRecord | None) -> Future | None:
+        """The file handed to a worker, or None when it is to be prepared in this process."""
+        if pool is None:
+            return None
+        try:
+            return pool.submit(_prepare_in_worker, path, old)
+        except BrokenProcessPool:
+            self._broken()
+            return None
+
+    def _result(self, path: Path, future: Future | None, old: FileRecord | None) -> _Prepared | FileResult:
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:  # the file is tried again here
+                self._broken()
+        return self.preparer(path, old)
+
+    def _broken(self) -> None:
+        log.warning("a file-preparation worker died (killed, or out of memory); preparing the remaining files in "
+                    "this process")
+        self.close()
+
+    def _workers(self) -> ProcessPoolExecutor | None:
+        if self.workers and self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_init_worker, initargs=(self.preparer,))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, dropping files not yet prepared."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
     def _commit(self, batch: list[_Prepared], done: Callable[[FileResult], None]) -> None:
         """Embed a batch in one call (the model batches best across files), then store it."""
         if not batch:
@@ -183,36 +255,21 @@ class Ingestor:
             done(p.result)
 
 
-def _prefetch(func: Callable, items: list, depth: int) -> Iterator:
-    """func(item) for each item, computed by a worker thread up to `depth` items ahead of the consumer."""
-    results: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+_worker_preparer: Preparer | None = None
 
-    def work() -> None:
-        for item in items:
-            if stop.is_set():
-                return
-            try:
-                results.put(("ok", func(item)))
-            except BaseException as exc:  # re-raised in the consumer, where it can be handled
-                results.put(("error", exc))
-                return
-        results.put(("end", None))
 
-    worker = threading.Thread(target=work, name="ingest-prepare", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = results.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a worker waiting on a full queue
-            try:
-                results.get_nowait()
-            except queue.Empty:
-                worker.join(timeout=0.05)
+def _init_worker(preparer: Preparer) -> None:
+    """In a forked worker: keep the preparer, die with the parent, leave Ctrl-C to the parent."""
+    global _worker_preparer
+    _worker_preparer = preparer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # Linux: a parent killed with SIGKILL must not leave workers behind
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _prepare_in_worker(path: Path, old: FileRecord | None) -> _Prepared | FileResult:
+    return _worker_preparer(path, old)

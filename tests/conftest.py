@@ -118,3 +118,12 @@ def assert_paper_4bit(config) -> None:
     assert config.bnb_4bit_quant_type == "nf4"
     assert config.bnb_4bit_use_double_quant is True
     assert config.bnb_4bit_compute_dtype == torch.bfloat16
+
+
+def alive_process(pid: int) -> bool:
+    """Running, not a zombie waiting for its parent to collect it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

@@ -149,14 +149,17 @@ def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
 
 
 def staff_login(page, url: str, password: str, expect: str = "#staff-upload") -> None:
-    """Log in and wait for `expect` to show. A click made while Gradio is still wiring the freshly loaded page
-    is occasionally lost (seen 2 in ~8 runs on a busy machine), so the click is repeated, at most twice, when
-    nothing happened within 20 s; a repeated wrong password is still only counted as what it is."""
+    """Log in and wait for `expect` to show.
+
+    On a busy machine Gradio may still be wiring the freshly loaded page when the test types: the username box
+    was seen emptied again after it was filled (the server then got '' and refused the login), or a click was
+    lost. So each attempt first re-fills whatever box does not hold its value, and a login that shows nothing
+    within 20 s is tried again, at most twice.
+    """
     page.goto(url)
     page.get_by_role("tab", name="Staff").click()
-    page.locator("#staff-username").locator("input, textarea").fill("staff")
-    page.locator("#staff-password").locator("input, textarea").fill(password)
     for attempt in range(3):
+        fill_login(page, password)
         page.locator("#staff-login").click()
         try:
             page.locator(expect).first.wait_for(state="visible", timeout=20_000)
@@ -164,6 +167,14 @@ def staff_login(page, url: str, password: str, expect: str = "#staff-upload") ->
         except Exception:
             if attempt == 2:
                 raise
+
+
+def fill_login(page, password: str) -> None:
+    """Fill the login form, re-filling only a box that does not hold its value (see staff_login)."""
+    for box, value in [(page.locator("#staff-username").locator("input, textarea"), "staff"),
+                       (page.locator("#staff-password").locator("input, textarea"), password)]:
+        if box.input_value() != value:
+            box.fill(value)
 
 
 def test_staff_logs_in_and_uploads_a_file(app, page):
@@ -201,7 +212,7 @@ def test_a_refused_login_says_why_and_can_be_retried(app, page):
     shot(page, "7-staff-login-refused")
     assert not page.locator("#staff-upload").is_visible()  # the console stays hidden
     # The form must stay usable: nothing (such as an error overlay) may cover the login button.
-    page.locator("#staff-password").locator("input, textarea").fill(app["password"])
+    fill_login(page, app["password"])
     try:
         page.locator("#staff-login").click(timeout=5_000)
     except PlaywrightTimeout:

@@ -7,11 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from finchat.cli import app
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, alive_process
 
 runner = CliRunner()
 SAMPLE_DOCS = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in {".pdf", ".docx", ".html", ".md", ".txt", ".csv"})
@@ -90,10 +92,16 @@ def test_sigkill_mid_batch_leaves_only_whole_files(tmp_path, settings, embedder)
     for line in proc.stdout:
         done += ": added" in line
         if done == 3:
+            workers = _children(proc.pid)
             proc.send_signal(signal.SIGKILL)
             break
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
+    assert workers, "the files were prepared in worker processes"
+    deadline = time.monotonic() + 10
+    while any(alive_process(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive_process(pid) for pid in workers), "worker processes outlived the killed ingest"
 
     store = ChunkStore(settings, embedder=embedder)
     store.repair()
@@ -105,3 +113,9 @@ def test_sigkill_mid_batch_leaves_only_whole_files(tmp_path, settings, embedder)
         assert sorted(c.chunk_index for c in chunks if c.file == r.file) == list(range(r.chunks))
     code, out = finchat("ingest", str(docs))  # the next run completes the batch
     assert code == 0 and len(ChunkStore(settings, embedder=embedder).list_files()) == 30
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for t in Path(f"/proc/{pid}/task").iterdir()
+            for c in (t / "children").read_text().split()]
+

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, alive_process
 
 FEES = """Maple Test Bank Schedule of Fees
 Effective June 15, 2025
@@ -75,7 +78,7 @@ def test_bad_files_fail_alone_with_specific_errors(ingestor, store, tmp_path, se
     corrupt.write_bytes(b"%PDF-1.7\n1 0 obj<<>>\n" + b"\x00garbage" * 20)
     big = tmp_path / "huge.txt"
     big.write_bytes(b"a" * (2 * 2**20))
-    ingestor.max_bytes = 2**20
+    ingestor.preparer.max_bytes = 2**20
     results = {r.file: r for r in ingestor.ingest([good, empty, exe, fake_pdf, corrupt, big])}
     assert results["fees.txt"].status == "added"
     for name, cause in [("empty.txt", "empty"), ("tool.exe", "not supported"), ("statement.pdf", "not a PDF"),
@@ -109,3 +112,46 @@ def test_two_column_pdf_rows_stay_in_one_chunk(ingestor, store):
         holders = [c for c in chunks if amount["text"] in c.text]
         assert any(label[0] in line and amount["text"] in line for c in holders for line in c.text.splitlines()), (
             label, amount["text"])
+
+
+def _stored(store) -> list[tuple]:
+    """Every stored chunk, less its ingestion time."""
+    return sorted((c.file, c.chunk_index, c.page, c.section, c.effective_date, c.file_hash, c.text)
+                  for c in store.all_chunks())
+
+
+def test_worker_processes_store_exactly_what_this_process_stores(ingestor, store):
+    ingestor.workers = 0
+    here = ingestor.ingest([SAMPLES])
+    expected = _stored(store)
+    for r in here:
+        store.delete_file(r.file)
+    assert store.count() == 0
+
+    ingestor.workers = 2
+    workers = []
+    forked = ingestor.ingest([SAMPLES], on_file=lambda r: workers.extend(ingestor._pool._processes.values()))
+    assert len({w.pid for w in workers}) == 2  # the files really went to two worker processes
+    assert ingestor._pool is None  # which live for one call
+    assert [(r.file, r.status, r.chunks, r.redactions) for r in forked] == \
+        [(r.file, r.status, r.chunks, r.redactions) for r in here]  # same results, in the same order
+    assert _stored(store) == expected
+
+
+def test_a_killed_worker_loses_no_file(ingestor, store, tmp_path, caplog):
+    for i in range(6):
+        _write(tmp_path, f"fees{i}.txt", FEES.replace("$9.00", f"${i}.00"))
+    ingestor.workers, ingestor.chunks_per_commit = 2, 1  # every file committed, and reported, on its own
+
+    def kill_a_worker(result):
+        if result.file == "fees0.txt":  # a real kill, as by the out-of-memory killer, with files to go
+            pid = next(iter(ingestor._pool._processes))
+            os.kill(pid, signal.SIGKILL)
+            while alive_process(pid):
+                time.sleep(0.01)
+            time.sleep(0.2)  # the pool notices the death before the next file is handed over
+
+    results = ingestor.ingest([tmp_path], on_file=kill_a_worker)
+    assert [r.status for r in results] == ["added"] * 6
+    assert len(store.list_files()) == 6
+    assert "worker died" in caplog.text
