@@ -263,7 +263,9 @@ def _init_worker(preparer: Preparer) -> None:
     global _worker_preparer
     _worker_preparer = preparer
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:  # Linux: a parent killed with SIGKILL must not leave workers behind
+    # Linux: a parent killed with SIGKILL must not leave workers behind. The signal follows the thread that
+    # forked, which is the one running ingest(); the pool does not outlive that call.
+    try:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
