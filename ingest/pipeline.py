@@ -137,13 +137,16 @@ class Ingestor:
     def __init__(self, store: ChunkStore, redactor: Redactor, splitter: Splitter, max_bytes: int,
                  chunks_per_commit: int, workers: int = 0):
         self.store = store
-        self.redactor = redactor
         self.preparer = Preparer(redactor, splitter, max_bytes)
         self.chunks_per_commit = chunks_per_commit
         # Worker processes are forked, so they start at once with the parent's loaded name model; where fork
         # does not exist (Windows, and macOS by choice), files are prepared here.
         self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 0
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def redactor(self) -> Redactor:
+        return self.preparer.redactor
 
     @property
     def max_bytes(self) -> int:
@@ -170,10 +173,11 @@ class Ingestor:
         self.store.repair()
         stored = {r.file: r for r in self.store.list_files()}
         files = find_files(paths)
-        pool = self._workers() if len(files) > 1 else None  # one file: not worth a hand-over
+        if len(files) > 1:  # one file: not worth a hand-over
+            self._start_workers()
         results: list[FileResult] = []
         batch: list[_Prepared] = []
-        pending: deque[tuple[Path, Future | None]] = deque()
+        pending: deque[tuple[Path, FileRecord | None, Future | None]] = deque()
         todo = iter(files)
 
         def done(result: FileResult) -> None:
@@ -183,15 +187,14 @@ class Ingestor:
 
         try:
             while True:
-                ahead = 2 * self.workers if pool else 1  # a couple of files queued per worker
+                # A couple of files queued per worker; without workers (or once they broke), one at a time here.
+                ahead = 2 * self.workers if self._pool else 1
                 while len(pending) < ahead and (path := next(todo, None)) is not None:
-                    pending.append((path, self._submit(pool, path, stored.get(path.name))))
+                    old = stored.get(path.name)
+                    pending.append((path, old, self._submit(path, old)))
                 if not pending:
                     break
-                path, future = pending.popleft()
-                prepared = self._result(path, future, stored.get(path.name))
-                if self._pool is None:  # none, or it broke: the remaining files are prepared here
-                    pool = None
+                prepared = self._result(*pending.popleft())
                 if isinstance(prepared, FileResult):
                     done(prepared)
                     continue
@@ -206,17 +209,17 @@ class Ingestor:
             self.close()
         return results
 
-    def _submit(self, pool: ProcessPoolExecutor | None, path: Path, old: FileRecord | None) -> Future | None:
+    def _submit(self, path: Path, old: FileRecord | None) -> Future | None:
         """The file handed to a worker, or None when it is to be prepared in this process."""
-        if pool is None:
+        if self._pool is None:
             return None
         try:
-            return pool.submit(_prepare_in_worker, path, old)
+            return self._pool.submit(_prepare_in_worker, path, old)
         except BrokenProcessPool:
             self._broken()
             return None
 
-    def _result(self, path: Path, future: Future | None, old: FileRecord | None) -> _Prepared | FileResult:
+    def _result(self, path: Path, old: FileRecord | None, future: Future | None) -> _Prepared | FileResult:
         if future is not None:
             try:
                 return future.result()
@@ -229,11 +232,10 @@ class Ingestor:
                     "this process")
         self.close()
 
-    def _workers(self) -> ProcessPoolExecutor | None:
+    def _start_workers(self) -> None:
         if self.workers and self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_init_worker, initargs=(self.preparer,))
-        return self._pool
 
     def close(self) -> None:
         """Stop the worker processes, dropping files not yet prepared."""
