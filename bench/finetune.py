@@ -1,12 +1,15 @@
 """Fine-tuning benchmark: the paper's full 60-step LoRA run through finetune/train.py, then the evaluation.
 
-    .venv/bin/python bench/finetune.py                          # SmolLM2-135M (bundled GGUF) on the CPU, ~5-10 min
+    .venv/bin/python bench/finetune.py                          # SmolLM2-135M (bundled GGUF) on the CPU, ~10 min
+    .venv/bin/python bench/finetune.py --layouts packed         # only the default layout, ~6 min
     .venv/bin/python bench/finetune.py --threads 1              # one torch thread (faster on a crowded CPU)
     .venv/bin/python bench/finetune.py --base falcon-7b-random  # QLoRA on a 7B Falcon, CUDA only (see below)
 
-CPU mode prints s/step, tokens/s, peak RSS, wall time and the validation loss of base vs adapter with its relative
-reduction, and writes the evaluation report. Targets: whole run <= 10 minutes; adapter validation loss >= 20% below
-the base model's; report generated.
+CPU mode trains twice, side by side: with the default layout (several pairs packed into each 256-token row) and with
+one pair per row, every other argument the paper's. For each it prints s/step, tokens/s, peak RSS, wall time and the
+validation loss of base vs adapter with its relative reduction, and writes the evaluation report. Targets, for the
+default layout: whole run (train + evaluate) <= 10 minutes; adapter validation loss >= 20% below the base model's;
+report generated.
 
 `--base falcon-7b-random` builds a Falcon with the real 7B FalconConfig (4544 wide, 32 layers, 71 heads, vocab
 65024) and random weights, since weights cannot be downloaded, saves it, and trains it through the same train.py in
@@ -50,16 +53,19 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # Linux reports KiB
 
 
-def cpu_run(args: argparse.Namespace) -> dict:
+LAYOUTS = {"packed": True, "unpacked": False}  # DataArguments.packing; "packed" is the default
+
+
+def cpu_run(args: argparse.Namespace, layout: str) -> dict:
     start = time.perf_counter()
-    out = OUT / "finetune-smollm2"
+    out = OUT / ("finetune-smollm2" if layout == "packed" else f"finetune-smollm2-{layout}")
     shutil.rmtree(out, ignore_errors=True)
-    result = train(ModelArguments(), DataArguments(),
+    result = train(ModelArguments(), DataArguments(packing=LAYOUTS[layout]),
                    TrainArguments(output_dir=str(out), max_steps=args.max_steps, threads=args.threads))
     evaluation, report = evaluate(out, examples=args.examples, threads=args.threads)
     wall = time.perf_counter() - start
     figures = {
-        "base": "embedded (SmolLM2-135M-Instruct GGUF, dequantised fp32, bf16 autocast)",
+        "layout": layout, "base": "embedded (SmolLM2-135M-Instruct GGUF, dequantised fp32, bf16 autocast)",
         "steps": result.steps, "train_s": round(result.seconds, 1),
         "s_per_step": round(result.seconds / result.steps, 2),
         "tokens_per_s": round(result.tokens / result.seconds, 1), "input_tokens": result.tokens,
@@ -71,15 +77,25 @@ def cpu_run(args: argparse.Namespace) -> dict:
         "key_terms": [round(evaluation.base.key_term_accuracy, 3), round(evaluation.tuned.key_term_accuracy, 3)],
         "report": str(report), "threads": args.threads or "torch default",
     }
-    print(f"{result.steps} steps: {figures['s_per_step']} s/step, {figures['tokens_per_s']} tokens/s, "
+    print(f"[{layout}] {result.steps} steps: {figures['s_per_step']} s/step, {figures['tokens_per_s']} tokens/s, "
           f"peak RSS {figures['peak_rss_gb']} GB, wall {wall:.0f} s (target <= {TARGET_WALL_S} s: "
           f"{'met' if wall <= TARGET_WALL_S else 'MISSED'})")
-    print(f"validation loss {evaluation.base.loss:.3f} (base) -> {evaluation.tuned.loss:.3f} (adapter): "
+    print(f"[{layout}] validation loss {evaluation.base.loss:.3f} (base) -> {evaluation.tuned.loss:.3f} (adapter): "
           f"{evaluation.loss_reduction():.1%} lower (target >= {TARGET_LOSS_REDUCTION:.0%}: "
           f"{'met' if evaluation.loss_reduction() >= TARGET_LOSS_REDUCTION else 'MISSED'})")
-    print(f"ROUGE-L {figures['rouge_l'][0]} -> {figures['rouge_l'][1]}, key-term accuracy "
+    print(f"[{layout}] ROUGE-L {figures['rouge_l'][0]} -> {figures['rouge_l'][1]}, key-term accuracy "
           f"{figures['key_terms'][0]} -> {figures['key_terms'][1]}; report {report}")
     return figures
+
+
+def print_side_by_side(runs: list[dict]) -> None:
+    rows = [("train s", "train_s"), ("s/step", "s_per_step"), ("tokens/s", "tokens_per_s"),
+            ("input tokens", "input_tokens"), ("wall s", "wall_s"), ("val loss base", "val_loss_base"),
+            ("val loss adapter", "val_loss_adapter"), ("loss reduction", "loss_reduction")]
+    print("\n| | " + " | ".join(r["layout"] for r in runs) + " |")
+    print("|---|" + "---|" * len(runs))
+    for label, key in rows:
+        print(f"| {label} | " + " | ".join(str(r[key]) for r in runs) + " |")
 
 
 def random_falcon_7b(folder: Path) -> Path:
@@ -140,10 +156,17 @@ def main() -> None:
     parser.add_argument("--max-steps", type=int, default=PAPER_STEPS, help="Optimizer steps (the paper's 60).")
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads; 0 = torch's default.")
     parser.add_argument("--examples", type=int, default=EVAL_EXAMPLES, help="Questions answered in the report.")
+    parser.add_argument("--layouts", nargs="+", choices=list(LAYOUTS), default=list(LAYOUTS),
+                        help="CPU mode: which training layouts to run, side by side.")
     parser.add_argument("--work-dir", default="/tmp/finchat-falcon-7b-random", help="Where the random 7B is saved.")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    figures = gpu_run(args) if args.base == FALCON_7B_RANDOM else cpu_run(args)
+    if args.base == FALCON_7B_RANDOM:
+        figures = gpu_run(args)
+    else:
+        runs = [cpu_run(args, layout) for layout in args.layouts]
+        print_side_by_side(runs)
+        figures = {"runs": runs}
     path = OUT / f"finetune-{args.base}.json"
     path.write_text(json.dumps({"command": " ".join(sys.argv), **figures}, indent=2) + "\n", encoding="utf-8")
     print(f"figures: {path}")

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from finetune.config import row_layout
 from finetune.dataset import read_pairs
 from finetune.train import METRICS_FILE, TRAIN_ARGS_FILE, VALIDATION_FILE
 
@@ -68,7 +69,8 @@ def model_card(adapter: Path, config: dict[str, Any], evaluation: dict[str, Any]
              "optimizer": run.get("optimizer", train["optim"]), "learning rate": train["learning_rate"],
              "schedule": f"{train['lr_scheduler_type']}, warm-up ratio {train['warmup_ratio']}",
              "max grad norm": train["max_grad_norm"], "steps": run.get("steps", train["max_steps"]),
-             "max length": data["max_length"], "loss on answers only": data["completion_only_loss"]}
+             "max length": data["max_length"], "rows": row_layout(data),
+             "loss on answers only": data["completion_only_loss"]}
     lines = [*header, f"# FinChat LoRA adapter for {base_model}", "",
              "A LoRA adapter trained with FinChat's `finchat finetune train` (TRL SFTTrainer + PEFT) so that the base "
              "model answers bank customers' general questions in a bank's voice and politely refuses personal "

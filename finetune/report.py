@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from finetune.config import row_layout
 from finetune.train import METRICS_FILE, TRAIN_ARGS_FILE
 
 if TYPE_CHECKING:
@@ -100,7 +101,8 @@ def write_report(result: EvalResult, adapter: Path, out_dir: Path) -> Path:
         f"{run.get('device', '?')}) on {run.get('train_pairs', '?')} pairs of `{config['data']['data']}`; "
         f"LoRA r={model['lora_r']}, alpha={model['lora_alpha']}, dropout={model['lora_dropout']}, "
         f"lr={train['learning_rate']}, batch {train['per_device_train_batch_size']} x "
-        f"{train['gradient_accumulation_steps']}.",
+        f"{train['gradient_accumulation_steps']} rows of up to {config['data']['max_length']} tokens, "
+        f"{row_layout(config['data'])}.",
         f"Loss and perplexity over all {result.validation_pairs} held-out pairs; ROUGE-L, key-term accuracy and the "
         f"answers below over the first {result.examples} (greedy decoding, question only, no retrieved context).",
         "",

@@ -27,9 +27,10 @@ from typing import Any
 
 import torch
 
+from finetune.base_model import load_base, prepare_for_training, prompt_completion
 from finetune.config import (Arguments, DataArguments, ModelArguments, TrainArguments, lora_config, parse_arguments,
                              save_arguments, sft_config)
-from finetune.dataset import read_pairs, split_pairs, write_jsonl
+from finetune.dataset import QAPair, read_pairs, split_pairs, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +75,29 @@ def report_targets() -> list[str]:
     return targets
 
 
+def make_trainer(model: Any, tokenizer: Any, train_pairs: list[QAPair], model_args: ModelArguments,
+                 data_args: DataArguments, train_args: TrainArguments, callbacks: list[Any] | None = None) -> Any:
+    """TRL's SFTTrainer over prompt-completion examples of the pairs, LoRA attached by the trainer."""
+    from datasets import Dataset
+    from trl import SFTTrainer
+
+    config = sft_config(data_args, train_args, torch.cuda.is_available(), report_targets())
+    return SFTTrainer(
+        model=model,
+        args=config,
+        train_dataset=Dataset.from_list([prompt_completion(p, tokenizer) for p in train_pairs]),
+        processing_class=tokenizer,
+        peft_config=lora_config(model_args, model.config.model_type),
+        callbacks=callbacks,
+    )
+
+
 def main(model_args: ModelArguments, data_args: DataArguments, train_args: TrainArguments,
          progress: bool = True) -> TrainResult:
     """Train, save the adapter and its full config into train_args.output_dir."""
-    from datasets import Dataset
     from transformers import set_seed
     from transformers.trainer_callback import PrinterCallback, ProgressCallback
-    from trl import SFTTrainer
 
-    from finetune.base_model import load_base, prepare_for_training, prompt_completion
     from finetune.callbacks import MetricsCsv, RichProgress
 
     if train_args.threads:
@@ -96,16 +111,9 @@ def main(model_args: ModelArguments, data_args: DataArguments, train_args: Train
     quantised = bool(getattr(model, "is_loaded_in_4bit", False))
     model = prepare_for_training(model, model_args)
     cuda = torch.cuda.is_available()
-    config = sft_config(data_args, train_args, cuda, report_targets())
     with _quiet():
-        trainer = SFTTrainer(
-            model=model,
-            args=config,
-            train_dataset=Dataset.from_list([prompt_completion(p, tokenizer) for p in train_pairs]),
-            processing_class=tokenizer,
-            peft_config=lora_config(model_args, model.config.model_type),
-            callbacks=[MetricsCsv(out / METRICS_FILE)],
-        )
+        trainer = make_trainer(model, tokenizer, train_pairs, model_args, data_args, train_args,
+                               callbacks=[MetricsCsv(out / METRICS_FILE)])
         for callback in (ProgressCallback, PrinterCallback):
             trainer.remove_callback(callback)
         if progress:
@@ -120,10 +128,11 @@ def main(model_args: ModelArguments, data_args: DataArguments, train_args: Train
     write_jsonl(validation, out / VALIDATION_FILE)
     result = TrainResult(out, trainer.state.global_step, seconds, int(trainer.state.num_input_tokens_seen),
                          float(outcome.training_loss), trainable, trainer.model)
+    optim = trainer.args.optim
     save_arguments((model_args, data_args, train_args), out / TRAIN_ARGS_FILE,
                    base_model=model.name_or_path if hasattr(model, "name_or_path") else model_args.base,
                    model_type=trainer.model.config.model_type,
-                   run={"device": "cuda" if cuda else "cpu", "optimizer": getattr(config.optim, "value", config.optim),
+                   run={"device": "cuda" if cuda else "cpu", "optimizer": getattr(optim, "value", optim),
                         "steps": result.steps, "seconds": round(seconds, 1),
                         "input_tokens": result.tokens, "train_loss": round(result.train_loss, 4),
                         "trainable_params": trainable, "quantised": quantised, "train_pairs": len(train_pairs),

@@ -19,6 +19,7 @@ from finetune.config import (DATA_DIR, FALCON_TARGETS, LLAMA_TARGETS, DataArgume
 from finetune.dataset import DatasetError, QAPair, read_pairs, split_pairs, write_jsonl
 from finetune.publish import PublishError, publish
 from finetune.train import main as train
+from finetune.train import make_trainer
 from tests.conftest import assert_paper_4bit, free_port
 from tests.test_generator import CHAT, FALCON_LAYERS, answer, falcon, tiny  # noqa: F401 (tiny is a fixture)
 
@@ -91,6 +92,26 @@ def test_training_lowers_the_loss_and_changes_only_adapter_weights(trained, tiny
             changed.append(name)
     assert adapter_params == 2 * 4 * FALCON_LAYERS
     assert changed == [], f"base weights changed: {changed}"
+
+
+def test_packing_puts_several_pairs_in_a_row_and_keeps_each_pair_to_itself(tiny, tmp_path):
+    """Packed rows: the answer tokens alone carry labels, and a pair's logits are those it gets when run alone."""
+    model, tokenizer = load_causal_lm(tiny["falcon"])
+    trainer = make_trainer(model, tokenizer, PAIRS, ModelArguments(load_in_4bit=False), DataArguments(packing=True),
+                           TrainArguments(output_dir=str(tmp_path), bf16=False))
+    batch = next(iter(trainer.get_train_dataloader()))
+    ids, labels, positions = batch["input_ids"][0], batch["labels"][0], batch["position_ids"][0]
+    starts = (positions == 0).nonzero().flatten().tolist()
+    assert len(starts) == len(PAIRS), "all five short pairs should share one packed row"
+    model = trainer.model.eval()
+    with torch.no_grad():
+        packed = model(input_ids=ids[None], position_ids=positions[None]).logits[0]
+        answers = set()
+        for start, end in zip(starts, [*starts[1:], len(ids)]):
+            answers.add(tokenizer.decode(ids[start:end][labels[start:end] != -100], skip_special_tokens=True).strip())
+            alone = model(input_ids=ids[None, start:end]).logits[0]
+            torch.testing.assert_close(packed[start:end], alone, atol=1e-4, rtol=1e-4)
+    assert answers == {p.answer for p in PAIRS}
 
 
 def test_saved_adapter_reloads_to_identical_logits(trained, tiny):
