@@ -160,10 +160,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def started_app(log_dir: Path) -> Iterator[str]:
+def started_app(log_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """The real app (`python app.py`) on a free localhost port with a fresh data dir; yields its URL."""
     port = free_port()
-    env = {**os.environ, "FINCHAT_DATA_DIR": str(log_dir / "data"), "FINCHAT_PORT": str(port),
+    env = {**os.environ, **(extra_env or {}), "FINCHAT_DATA_DIR": str(log_dir / "data"), "FINCHAT_PORT": str(port),
            "FINCHAT_HOST": "127.0.0.1", "FINCHAT_CONFIG": str(log_dir / "no-finchat.toml"),
            "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
            "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TRANSFORMERS_VERBOSITY": "error", "TQDM_DISABLE": "1"}

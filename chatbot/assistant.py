@@ -78,12 +78,16 @@ class Assistant:
 
     # --- public ------------------------------------------------------------------------------
 
-    def ask(self, question: str, history: Sequence[dict[str, str]] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[dict[str, str]] = (),
+            audiences: Sequence[str] = ("public",)) -> Answer:
         """The whole answer at once (for batch use and tests)."""
-        *_, answer = self.stream(question, history)
+        *_, answer = self.stream(question, history, audiences)
         return answer
 
-    def stream(self, question: str, history: Sequence[dict[str, str]] = ()) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Sequence[dict[str, str]] = (),
+               audiences: Sequence[str] = ("public",)) -> Iterator[str | Answer]:
+        """Answer pieces, then the final `Answer`, from documents of those audiences: customers see only public
+        ones; staff asking for themselves pass ("public", "staff")."""
         start = time.perf_counter()
         a = self.settings.assistant
         q = question.strip()
@@ -102,7 +106,7 @@ class Assistant:
         with self._asking_lock:
             self._asking += 1
         try:
-            yield from self._answer(q, history, start)
+            yield from self._answer(q, history, start, audiences)
         finally:
             with self._asking_lock:
                 self._asking -= 1
@@ -115,10 +119,11 @@ class Assistant:
         with self._asking_lock:
             return self._asking <= self.settings.assistant.model_slots
 
-    def _answer(self, q: str, history: Sequence[dict[str, str]], start: float) -> Iterator[str | Answer]:
+    def _answer(self, q: str, history: Sequence[dict[str, str]], start: float,
+                audiences: Sequence[str]) -> Iterator[str | Answer]:
         a = self.settings.assistant
         query = self.standalone(q, history)
-        hits = self.retriever.retrieve(query)
+        hits = self.retriever.retrieve(query, audiences=audiences)
         weights = self.retriever.term_weights()
         evidence = pick_evidence(query, hits, self.lines, a.evidence_lines, a.lexical_weight, a.kind_penalty,
                                  weights)
@@ -170,10 +175,10 @@ class Assistant:
         return question
 
     def contact(self) -> str:
-        """The contact route: from settings, else the customer-service number the documents publish."""
+        """The contact route: from settings, else the customer-service number the public documents publish."""
         if self._contact is None:
             self._contact = "contact our customer service team"
-            for hit in self.retriever.retrieve("customer service phone number call us", k=3):
+            for hit in self.retriever.retrieve("customer service phone number call us", k=3, audiences=("public",)):
                 for line in hit.chunk.text.splitlines()[1:]:
                     phones = [text for kind, text, _ in figures(line) if kind == "phone"]
                     if phones and re.search(r"customer (service|care|support)|call us|contact", line, re.I):

@@ -6,7 +6,7 @@ Other tools read these lines; keep the fields stable:
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from chatbot.assistant import Answer, Assistant
 
@@ -24,8 +24,10 @@ def answer_row(item: dict, answer: Answer) -> dict:
     }
 
 
-def answer_all(assistant: Assistant, items: Iterable[dict]) -> Iterator[tuple[dict, Answer]]:
-    """Ask every item's question with the already-loaded models; yields (row, answer)."""
+def answer_all(assistant: Assistant, items: Iterable[dict],
+               audiences: Sequence[str] = ("public",)) -> Iterator[tuple[dict, Answer]]:
+    """Ask every item's question with the already-loaded models, from documents of those audiences (as a
+    customer by default); yields (row, answer)."""
     for item in items:
-        answer = assistant.ask(item["q"])
+        answer = assistant.ask(item["q"], audiences=audiences)
         yield answer_row(item, answer), answer

@@ -3,11 +3,14 @@
 Dense search finds paraphrases ("what does it cost to send money abroad" -> "International wire"); BM25 finds
 exact tokens the embedding blurs (product names, "ACH", "$2.50"). Reciprocal rank fusion needs no score
 calibration between the two, which is why it is the usual way to combine them.
+Both searches take the audiences the asker may see (customers: public only), so a staff document is never a
+candidate, not merely dropped afterwards.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from chatbot.terms import STOPWORDS, TermWeights
 from finchat.settings import RetrievalSettings
@@ -38,13 +41,13 @@ class Retriever:
             self._weights, self._idf = TermWeights(idf), idf
         return self._weights
 
-    def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
-        """The k best chunks for the query, best first."""
+    def retrieve(self, query: str, k: int | None = None, audiences: Sequence[str] | None = ("public",)) -> list[Hit]:
+        """The k best chunks of those audiences (None = all) for the query, best first."""
         s = self.settings
         hits: dict[str, Hit] = {}
         for weight, ranked, kind in (
-            (s.dense_weight, self.store.search(query, s.fetch_k), "dense"),
-            (s.bm25_weight, self.keyword.search(self._keyword_query(query), s.fetch_k), "bm25"),
+            (s.dense_weight, self.store.search(query, s.fetch_k, audiences), "dense"),
+            (s.bm25_weight, self.keyword.search(self._keyword_query(query), s.fetch_k, audiences), "bm25"),
         ):
             for rank, (chunk, score) in enumerate(ranked, 1):
                 hit = hits.setdefault(chunk.id, Hit(chunk, 0.0))

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 GENESIS = "0" * 64  # `prev` of the first entry
-ACTIONS = ("login", "login_failed", "logout", "upload", "delete", "reindex")
+ACTIONS = ("login", "login_failed", "login_throttled", "logout", "upload", "upload_refused", "delete", "audience",
+           "reindex", "export")
 TAIL_READ = 64 * 1024  # bytes read from the end of the log to find its last line
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,7 @@ from finetune.cli import app as finetune_app
 
 app = typer.Typer(help="FinChat: a cited, grounded customer-service assistant for financial institutions.",
                   no_args_is_help=True, add_completion=False)
-docs_app = typer.Typer(help="List and delete ingested documents.", no_args_is_help=True)
+docs_app = typer.Typer(help="List and delete ingested documents, and set who may see them.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
 app.add_typer(audit_app, name="audit")
 app.add_typer(staff_app, name="staff")
@@ -39,20 +40,49 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log pro
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
+class IngestAudience(str, Enum):
+    auto = "auto"
+    public = "public"
+    staff = "staff"
+
+
+class Audience(str, Enum):
+    public = "public"
+    staff = "staff"
+
+
+class SearchAudience(str, Enum):
+    public = "public"
+    staff = "staff"
+    all = "all"
+
+
 def _store(settings: Settings):
     from vectorstore.store import ChunkStore
 
     return ChunkStore(settings)
 
 
+def _labelled(store):
+    """The store, with any files from before document audiences classified (a no-op once all are labelled)."""
+    from ingest.audience import label_unlabelled
+
+    label_unlabelled(store)
+    return store
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest.", show_default=False)],
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when documents are already stored.")] = False,
+    audience: Annotated[IngestAudience, typer.Option(
+        "--audience", help="Who may be answered from the files: auto = staff-only when a file reads like "
+                           "correspondence or a record about a customer, else public.")] = IngestAudience.auto,
 ) -> None:
     """Ingest documents (PDF, DOCX, HTML, Markdown, TXT, CSV): one line per file; exit 1 if any failed.
 
-    Example: finchat ingest samples/
+    Examples: finchat ingest samples/
+              finchat ingest --audience staff case-notes/
     """
     from ingest.pipeline import Ingestor, find_files
 
@@ -74,7 +104,8 @@ def ingest(
             (console if result.ok else err).print(result.summary(), markup=False, highlight=False)
             progress.advance(task)
 
-        results = ingestor.ingest(files, on_file=report)
+        results = ingestor.ingest(files, on_file=report,
+                                  audience=None if audience is IngestAudience.auto else audience.value)
     failed = sum(not r.ok for r in results) + len(missing)
     console.print(f"{len(results) - failed + len(missing)} ingested or unchanged, {failed} failed; "
                   f"{ingestor.store.count()} chunks in the store", highlight=False)
@@ -83,12 +114,12 @@ def ingest(
 
 @docs_app.command("list")
 def docs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """List ingested documents with chunk counts, pages and dates."""
+    """List ingested documents with chunk counts, pages, dates and audience (public or staff)."""
     from dataclasses import asdict
 
     store = _store(load_settings())
     store.repair()
-    records = store.list_files()
+    records = _labelled(store).list_files()
     if as_json:
         console.print_json(json.dumps([asdict(r) for r in records]))
         return
@@ -98,7 +129,23 @@ def docs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
     for r in records:
         extra = f", effective {r.effective_date}" if r.effective_date else ""
         pages = f", {r.pages} pages" if r.pages else ""
-        console.print(f"{r.file}: {r.chunks} chunks{pages}, ingested {r.ingested_at}{extra}", markup=False, highlight=False)
+        console.print(f"{r.file}: {r.chunks} chunks{pages}, ingested {r.ingested_at}{extra}, audience {r.audience}",
+                      markup=False, highlight=False)
+
+
+@docs_app.command("audience")
+def docs_audience(
+    name: Annotated[str, typer.Argument(help="File name as shown by `finchat docs list`.")],
+    audience: Annotated[Audience, typer.Argument(help="public: customers may be answered from it; staff: only staff.")],
+) -> None:
+    """Set who may see a document, without re-embedding it.
+
+    Example: finchat docs audience customer_letter.txt staff
+    """
+    if not _store(load_settings()).set_audience(name, audience.value):
+        err.print(f"{name}: no such document (see `finchat docs list`)", markup=False)
+        raise typer.Exit(1)
+    console.print(f"{name}: audience {audience.value}", markup=False)
 
 
 @docs_app.command("delete")
@@ -116,22 +163,28 @@ def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many chunks.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    audience: Annotated[SearchAudience, typer.Option(
+        "--audience", help="Search public documents, staff-only ones, or all.")] = SearchAudience.all,
 ) -> None:
-    """Ranked chunks for a query, with file, page or section, and score.
+    """Ranked chunks for a query, with file, page or section, score and audience (a staff tool).
 
-    Example: finchat search "monthly fee" --k 3
+    Example: finchat search "monthly fee" --k 3 --audience public
     """
-    hits = _store(load_settings()).search(query, k)
+    audiences = None if audience is SearchAudience.all else (audience.value,)
+    store = _labelled(_store(load_settings()))
+    hits = store.search(query, k, audiences=audiences)
     if as_json:
-        rows = [{"file": c.file, "page": c.page, "section": c.section, "score": round(s, 4), "text": c.text}
-                for c, s in hits]
+        rows = [{"file": c.file, "page": c.page, "section": c.section, "score": round(s, 4), "audience": c.audience,
+                 "text": c.text} for c, s in hits]
         console.print_json(json.dumps(rows))
         return
     if not hits:
-        console.print("No documents ingested yet. Try: finchat ingest samples/")
+        console.print(f"No {audience.value} documents ingested." if store.count() else
+                      "No documents ingested yet. Try: finchat ingest samples/")
     for rank, (c, score) in enumerate(hits, 1):
         where = f"page {c.page}" if c.page else (c.section or "")
-        console.print(f"[{rank}] {c.file}{', ' + where if where else ''} (score {score:.3f})", markup=False, highlight=False)
+        console.print(f"[{rank}] {c.file}{', ' + where if where else ''} (score {score:.3f}, audience {c.audience})",
+                      markup=False, highlight=False)
         console.print("    " + c.text.replace("\n", "\n    "), markup=False, highlight=False)
 
 
@@ -141,8 +194,10 @@ def ask(
     batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {\"id\", \"q\"} lines.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Where --batch writes its JSONL answers.")] = None,
     quote_only: Annotated[bool, typer.Option("--quote-only", help="Answer with quoted evidence, no model.")] = False,
+    staff: Annotated[bool, typer.Option(
+        "--staff", help="Answer from staff-only documents too (default: public ones, as a customer is).")] = False,
 ) -> None:
-    """Answer a question from the ingested documents, streaming, then list the numbered sources.
+    """Answer a question from the public documents, as a customer is answered, streaming, then list the sources.
 
     Examples: finchat ask "What does a replacement debit card cost?"
               finchat ask --batch samples/questions.jsonl --out answers.jsonl
@@ -152,15 +207,17 @@ def ask(
     if bool(question) == bool(batch):
         err.print("Give either a QUESTION or --batch IN.jsonl --out OUT.jsonl.")
         raise typer.Exit(2)
-    assistant = Assistant.from_settings(load_settings(), use_model=not quote_only)
+    settings = load_settings()
+    assistant = Assistant.from_settings(settings, store=_labelled(_store(settings)), use_model=not quote_only)
+    audiences = ("public", "staff") if staff else ("public",)
     if batch:
         if out is None:
             err.print("--batch needs --out OUT.jsonl")
             raise typer.Exit(2)
-        _ask_batch(assistant, batch, out)
+        _ask_batch(assistant, batch, out, audiences)
         return
     shown = ""
-    for item in assistant.stream(question):
+    for item in assistant.stream(question, audiences=audiences):
         if isinstance(item, Answer):
             answer = item
         else:
@@ -178,12 +235,12 @@ def ask(
         console.print(f"[{c.n}] {c.label()}{dated}", markup=False, highlight=False)
 
 
-def _ask_batch(assistant, batch: Path, out: Path) -> None:
+def _ask_batch(assistant, batch: Path, out: Path, audiences: tuple[str, ...]) -> None:
     from chatbot.batch import answer_all
 
     items = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
     with out.open("w", encoding="utf-8") as f:
-        for row, _ in answer_all(assistant, items):
+        for row, _ in answer_all(assistant, items, audiences):
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     console.print(f"{len(items)} answers written to {out}")
 
@@ -193,14 +250,16 @@ def serve(
     samples: Annotated[Path | None, typer.Option(
         "--samples", help="Documents ingested when the store is empty; default: the bundled samples/.")] = None,
 ) -> None:
-    """Run the web app (customer chat, staff console, OpenAI-compatible API) and print its URL.
+    """Run the web app (customer chat, staff console at /staff, OpenAI-compatible API) and print its URL.
 
     Example: FINCHAT_STAFF_PASSWORD=... finchat serve
     """
-    from finchat.web import samples_dir
+    from finchat.web import claim_port, samples_dir
     from finchat.web import serve as run_server
     from finchat.web.services import Services
     from finchat.web.ui import build_demo
 
-    services = Services.from_settings(load_settings(), samples=samples or samples_dir())
-    run_server(build_demo(services), services)
+    settings = load_settings()
+    sock = claim_port(settings)  # a busy port is reported now, not after the models have loaded
+    services = Services.from_settings(settings, samples=samples or samples_dir())
+    run_server(build_demo(services), services, sock)

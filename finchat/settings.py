@@ -32,6 +32,8 @@ SHORTCUTS: dict[str, tuple[str, str]] = {
     "FINCHAT_STAFF_USERS_FILE": ("web", "staff_users_file"),
     "FINCHAT_HOST": ("web", "host"),
     "FINCHAT_PORT": ("web", "port"),
+    # Hugging Face's convention for the port; FINCHAT_PORT wins when both are set (the higher-priority source).
+    "GRADIO_SERVER_PORT": ("web", "port"),
 }
 
 
@@ -141,8 +143,19 @@ class WebSettings(BaseModel):
                                 "file = staff console off.")
     staff_users_file: Path | None = Field(None, description="TOML/JSON file of staff users with hashed passwords.")
     session_hours: float = Field(8.0, gt=0, description="A staff login expires after this many hours.")
-    login_attempts: int = Field(5, ge=1, description="Failed logins allowed per window before logins are refused.")
-    login_window_s: float = Field(300.0, gt=0, description="Window (seconds) over which failed logins are counted.")
+    login_attempts: int = Field(5, ge=1, description="Failed logins allowed per (user name, client address) per "
+                                "window; never per user name alone, so nobody can lock a real user out.")
+    login_address_attempts: int = Field(20, ge=1, description="Failed logins allowed per client address per "
+                                        "window, whatever the user names (password spraying).")
+    login_window_s: float = Field(3600.0, gt=0, description="Window (seconds) over which failed logins are counted.")
+    login_delay_s: float = Field(1.0, ge=0, description="After the n-th failure of a (user, address), its next try "
+                                 "waits login_delay_s * 2**(n-1) seconds.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For "
+        "names the client; empty = the connecting address is the client. \"*\" trusts any (only behind a proxy "
+        "that always sets the header, as a Hugging Face Space's does).")
+    cache_max_age_s: int = Field(3600, ge=1, description="Uploaded files left in the upload cache are deleted "
+                                 "after this many seconds (and all of them at start-up).")
     max_files_per_upload: int = Field(20, ge=1, description="Files accepted in one staff upload.")
     example_questions: list[str] = Field(
         default_factory=list, description="Example questions shown in the chat; empty = taken from the documents' FAQ."
@@ -174,6 +187,11 @@ class Settings(BaseSettings):
     def audit_log(self) -> Path:
         return self.data_dir / "audit.jsonl"
 
+    @property
+    def tmp_dir(self) -> Path:
+        """Upload cache and in-flight copies of uploads: never served, emptied at every start."""
+        return self.data_dir / "tmp"
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -201,8 +219,8 @@ class _ShortcutEnvSource(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         values: dict[str, dict[str, Any]] = {}
         for env_name, (section, field) in SHORTCUTS.items():
-            if os.environ.get(env_name):
-                values.setdefault(section, {})[field] = os.environ[env_name]
+            if os.environ.get(env_name):  # of two names for one field, the one listed first wins
+                values.setdefault(section, {}).setdefault(field, os.environ[env_name])
         return values
 
 

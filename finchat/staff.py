@@ -1,4 +1,4 @@
-"""Staff login for the web console: hashed passwords, expiring session tokens, failed-login rate limiting.
+"""Staff login for the web console: hashed passwords, expiring session tokens, failed-login throttling.
 
 Accounts come from `settings.web`: a single account "staff" whose password is `FINCHAT_STAFF_PASSWORD`, or a users
 file (`FINCHAT_STAFF_USERS_FILE`, TOML `[users] name = "<hash>"` or the same as JSON) whose hashes are made by
@@ -19,7 +19,7 @@ import time
 import tomllib
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from finchat.settings import Settings
@@ -34,7 +34,11 @@ TOKEN_BYTES = 32
 
 
 class LoginRefused(Exception):
-    """A login was refused; the message says why and is safe to show."""
+    """A login was refused; the message says why and is safe to show. `throttled`: refused unchecked, by the limits."""
+
+    def __init__(self, message: str, throttled: bool = False) -> None:
+        super().__init__(message)
+        self.throttled = throttled
 
 
 def _b64(data: bytes) -> str:
@@ -86,17 +90,28 @@ def load_users(path: Path) -> dict[str, str]:
 class _Session:
     user: str
     expires: float
+    uploads: set[str] = field(default_factory=set)  # resolved paths this session uploaded to the cache
 
 
 class StaffAuth:
-    """Checks staff credentials, hands out session tokens and throttles failed logins; thread-safe."""
+    """Checks staff credentials, hands out session tokens and throttles failed logins; thread-safe.
+
+    Failures are counted per (user name, client address) and per client address, never per user name alone:
+    a guesser anywhere else cannot lock a real user out. After the n-th failure of a pair its next try waits
+    `delay_s * 2**(n-1)` seconds, and after `attempts` failures the pair waits for the window to pass, so no
+    address gets more than `attempts` guesses per window against a user. Sessions are kept by the sha256 of
+    their token, so the tokens themselves live only in the staff's cookies.
+    """
 
     def __init__(self, users: dict[str, str], session_s: float, attempts: int, window_s: float,
+                 address_attempts: int | None = None, delay_s: float = 0.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._users = dict(users)
         self._session_s = session_s
         self._attempts = attempts
+        self._address_attempts = address_attempts or attempts * 4
         self._window_s = window_s
+        self._delay_s = delay_s
         self._clock = clock
         self._sessions: dict[str, _Session] = {}
         self._failures: dict[str, deque[float]] = {}
@@ -113,57 +128,77 @@ class StaffAuth:
             users = {SINGLE_USER: hash_password(web.staff_password)}
         else:
             users = {}
-        return cls(users, web.session_hours * 3600, web.login_attempts, web.login_window_s, clock)
+        return cls(users, web.session_hours * 3600, web.login_attempts, web.login_window_s,
+                   web.login_address_attempts, web.login_delay_s, clock)
 
     @property
     def enabled(self) -> bool:
         return bool(self._users)
 
+    @property
+    def session_s(self) -> float:
+        return self._session_s
+
     def login(self, username: str, password: str, client: str) -> str:
-        """A new session token, or LoginRefused for wrong credentials or too many recent failures."""
+        """A new session token, or LoginRefused for wrong credentials or a throttled (user, address)."""
         if not self.enabled:
             raise LoginRefused("The staff console is off: no staff password or users file is configured.")
-        keys = (f"client:{client}", f"user:{username}")
+        pair, address = f"pair:{username}\x00{client}", f"address:{client}"
         with self._lock:
             now = self._clock()
             self._forget_old_failures(now)
-            wait = max(self._lockout_left(k, now) for k in keys)
+            wait = max(self._wait(pair, self._attempts, now, progressive=True),
+                       self._wait(address, self._address_attempts, now))
             if wait > 0:
-                raise LoginRefused(f"Too many failed logins; retry in {math.ceil(wait)} s.")
+                raise LoginRefused(f"Too many failed logins; retry in {math.ceil(wait)} s.", throttled=True)
             # Counted as failed until proven right, so parallel guesses cannot slip past the limit.
-            for k in keys:
-                self._failures.setdefault(k, deque()).append(now)
+            for key in (pair, address):
+                self._failures.setdefault(key, deque()).append(now)
         stored = self._users.get(username)
         ok = check_password(password, stored if stored is not None else self._decoy) and stored is not None
         if not ok:
             raise LoginRefused("Wrong username or password.")
         with self._lock:
-            for k in keys:
-                failures = self._failures.get(k)
-                if failures and now in failures:
-                    failures.remove(now)
-            self._failures.pop(keys[1], None)  # a right password clears that account's earlier failures
+            failures = self._failures.get(address)
+            if failures and now in failures:
+                failures.remove(now)
+            self._failures.pop(pair, None)  # a right password clears that pair's earlier failures
             self._drop_expired(now)
             token = secrets.token_urlsafe(TOKEN_BYTES)
-            self._sessions[token] = _Session(username, now + self._session_s)
+            self._sessions[_key(token)] = _Session(username, now + self._session_s)
             return token
 
     def user(self, token: str | None) -> str | None:
         """The username for a live session token, else None."""
-        if not token:
-            return None
-        with self._lock:
-            session = self._sessions.get(token)
-            if session is None:
-                return None
-            if self._clock() >= session.expires:
-                del self._sessions[token]
-                return None
-            return session.user
+        session = self._session(token)
+        return session.user if session else None
+
+    def remember_uploads(self, token: str | None, paths: list[str]) -> None:
+        """Record files that this session put into the upload cache; only those may be ingested by it."""
+        session = self._session(token)
+        if session is not None:
+            with self._lock:
+                session.uploads.update(paths)
+
+    def uploaded(self, token: str | None, path: str) -> bool:
+        """True when `path` (resolved) was uploaded to the cache by this live session."""
+        session = self._session(token)
+        return session is not None and path in session.uploads
 
     def logout(self, token: str | None) -> None:
         with self._lock:
-            self._sessions.pop(token or "", None)
+            self._sessions.pop(_key(token or ""), None)
+
+    def _session(self, token: str | None) -> _Session | None:
+        if not token:
+            return None
+        with self._lock:
+            key = _key(token)
+            session = self._sessions.get(key)
+            if session is not None and self._clock() >= session.expires:
+                del self._sessions[key]
+                return None
+            return session
 
     def _forget_old_failures(self, now: float) -> None:
         for key in list(self._failures):
@@ -173,13 +208,19 @@ class StaffAuth:
             if not failures:
                 del self._failures[key]
 
-    def _lockout_left(self, key: str, now: float) -> float:
+    def _wait(self, key: str, attempts: int, now: float, progressive: bool = False) -> float:
         """Seconds until `key` may try again (0 = now)."""
         failures = self._failures.get(key, ())
-        if len(failures) < self._attempts:
-            return 0.0
-        return failures[-self._attempts] + self._window_s - now
+        if len(failures) >= attempts:
+            return failures[-attempts] + self._window_s - now
+        if progressive and failures:
+            return failures[-1] + self._delay_s * 2 ** (len(failures) - 1) - now
+        return 0.0
 
     def _drop_expired(self, now: float) -> None:
-        for token in [t for t, s in self._sessions.items() if now >= s.expires]:
-            del self._sessions[token]
+        for key in [k for k, s in self._sessions.items() if now >= s.expires]:
+            del self._sessions[key]
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ingest.audience import check as check_audience
+from ingest.audience import classify, label_unlabelled
 from ingest.injection import neutralise
 from ingest.loaders import KINDS, LoadError, load
 from ingest.redact import Redactor
@@ -41,6 +43,8 @@ class FileResult:
     redactions: Counter = field(default_factory=Counter)
     effective_date: str = ""
     error: str = ""
+    audience: str = ""  # public | staff ("" when it failed)
+    audience_reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -50,7 +54,7 @@ class FileResult:
         if not self.ok:
             return f"{self.file}: FAILED: {self.error}"
         if self.status == "unchanged":
-            return f"{self.file}: unchanged, already ingested ({self.chunks} chunks)"
+            return f"{self.file}: unchanged, already ingested ({self.chunks} chunks), {self._audience()}"
         parts = [f"{self.chunks} chunks"]
         if self.pages:
             parts.append(f"{self.pages} pages")
@@ -58,7 +62,14 @@ class FileResult:
         parts.append(f"redacted: {redacted}" if redacted else "no personal data found")
         if self.effective_date:
             parts.append(f"effective {self.effective_date}")
+        parts.append(self._audience())
         return f"{self.file}: {self.status}, " + ", ".join(parts)
+
+    def _audience(self) -> str:
+        # Public is the ordinary case; staff-only is what staff must notice, and why it was chosen.
+        if self.audience == "public" and not self.audience_reason.startswith("set by staff"):
+            return "audience public"
+        return f"audience {self.audience} ({self.audience_reason})"
 
 
 @dataclass
@@ -95,7 +106,8 @@ class Preparer:
     splitter: Splitter
     max_bytes: int
 
-    def __call__(self, path: Path, old: FileRecord | None) -> _Prepared | FileResult:
+    def __call__(self, path: Path, old: FileRecord | None, audience: str | None = None) -> _Prepared | FileResult:
+        """Prepare one file; `audience` None classifies it (a changed file keeps an audience staff set)."""
         name = path.name
         try:
             # An oversized or missing file is refused by load() before it is read; others are hashed
@@ -105,7 +117,8 @@ class Preparer:
                 file_hash = hashlib.sha256(path.read_bytes()).hexdigest()
                 if old and old.file_hash == file_hash:
                     return FileResult(name, "unchanged", chunks=old.chunks, pages=old.pages,
-                                      redactions=Counter(old.redactions), effective_date=old.effective_date)
+                                      redactions=Counter(old.redactions), effective_date=old.effective_date,
+                                      audience=old.audience, audience_reason=old.audience_reason)
             doc = load(path, self.max_bytes)
         except LoadError as exc:
             return FileResult(name, "failed", error=str(exc))
@@ -117,17 +130,29 @@ class Preparer:
             section.text, found = self.redactor.redact(section.text)
             section.text, instructions = neutralise(section.text)
             redactions += found + Counter(INSTRUCTION=instructions)
-        effective = find_effective_date("\n".join(s.text for s in doc.sections))
+        text = "\n".join(s.text for s in doc.sections)
+        effective = find_effective_date(text)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         chunks = self.splitter.split(doc, file_hash=file_hash, ingested_at=now, effective_date=effective)
         if not chunks:
             return FileResult(name, "failed", error=f"{name}: no text found")
+        if audience:
+            reason = "set by staff"
+        elif old and old.audience_reason.startswith("set by staff"):
+            # A new version of a file staff labelled keeps their label: a re-index must not undo a correction.
+            audience, reason = old.audience, "set by staff for an earlier version"
+        else:
+            audience, reason = classify(text, redactions)
+        for chunk in chunks:
+            chunk.audience = audience
         record = FileRecord(
             file=name, file_hash=file_hash, chunks=len(chunks), ingested_at=now, kind=doc.kind,
             pages=doc.pages or 0, title=doc.title, effective_date=effective, redactions=dict(redactions),
+            audience=audience, audience_reason=reason,
         )
         result = FileResult(name, "replaced" if old else "added", chunks=len(chunks), pages=doc.pages or 0,
-                            redactions=redactions, effective_date=effective)
+                            redactions=redactions, effective_date=effective, audience=audience,
+                            audience_reason=reason)
         return _Prepared(record, chunks, result)
 
 
@@ -164,20 +189,27 @@ class Ingestor:
             workers=ing.prepare_workers,
         )
 
-    def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None,
+               audience: str | None = None) -> list[FileResult]:
         """Ingest files and folders; every file gets a result, in order, and a failure never stops the others.
+
+        `audience` None classifies each file (`ingest/audience.py`); "public" or "staff" is staff's choice for
+        every file of the call, and it also relabels unchanged files, without re-embedding them.
 
         Files are prepared until a batch holds `chunks_per_commit` chunks, then the batch is embedded and
         committed while the workers wait (at most a few files are still being prepared beside the model).
         """
+        if audience is not None:
+            check_audience(audience)
         self.store.repair()
+        label_unlabelled(self.store)  # files stored before audiences existed get one before they are compared
         stored = {r.file: r for r in self.store.list_files()}
         files = find_files(paths)
         if len(files) > 1:  # one file: not worth a hand-over
             self._start_workers()
         results: list[FileResult] = []
         batch: list[_Prepared] = []
-        pending: deque[tuple[Path, FileRecord | None, Future | None]] = deque()
+        pending: deque[tuple[Path, FileRecord | None, str | None, Future | None]] = deque()
         todo = iter(files)
 
         def done(result: FileResult) -> None:
@@ -191,11 +223,14 @@ class Ingestor:
                 ahead = 2 * self.workers if self._pool else 1
                 while len(pending) < ahead and (path := next(todo, None)) is not None:
                     old = stored.get(path.name)
-                    pending.append((path, old, self._submit(path, old)))
+                    pending.append((path, old, audience, self._submit(path, old, audience)))
                 if not pending:
                     break
                 prepared = self._result(*pending.popleft())
                 if isinstance(prepared, FileResult):
+                    if audience and prepared.status == "unchanged" and prepared.audience != audience:
+                        self.store.set_audience(prepared.file, audience)
+                        prepared.audience, prepared.audience_reason = audience, "set by staff"
                     done(prepared)
                     continue
                 batch.append(prepared)
@@ -209,23 +244,24 @@ class Ingestor:
             self.close()
         return results
 
-    def _submit(self, path: Path, old: FileRecord | None) -> Future | None:
+    def _submit(self, path: Path, old: FileRecord | None, audience: str | None) -> Future | None:
         """The file handed to a worker, or None when it is to be prepared in this process."""
         if self._pool is None:
             return None
         try:
-            return self._pool.submit(_prepare_in_worker, path, old)
+            return self._pool.submit(_prepare_in_worker, path, old, audience)
         except BrokenProcessPool:
             self._broken()
             return None
 
-    def _result(self, path: Path, old: FileRecord | None, future: Future | None) -> _Prepared | FileResult:
+    def _result(self, path: Path, old: FileRecord | None, audience: str | None,
+                future: Future | None) -> _Prepared | FileResult:
         if future is not None:
             try:
                 return future.result()
             except BrokenProcessPool:  # the file is tried again here
                 self._broken()
-        return self.preparer(path, old)
+        return self.preparer(path, old, audience)
 
     def _broken(self) -> None:
         log.warning("a file-preparation worker died (killed, or out of memory); preparing the remaining files in "
@@ -275,5 +311,5 @@ def _init_worker(preparer: Preparer) -> None:
         pass
 
 
-def _prepare_in_worker(path: Path, old: FileRecord | None) -> _Prepared | FileResult:
-    return _worker_preparer(path, old)
+def _prepare_in_worker(path: Path, old: FileRecord | None, audience: str | None) -> _Prepared | FileResult:
+    return _worker_preparer(path, old, audience)

@@ -8,8 +8,13 @@ What is replaced, and how it is found:
 - [CARD]    13-19 digits, plain or grouped by spaces or dashes, first digit 2-6, Luhn-valid.
 - [SSN]     ###-##-#### anywhere; 9 digits (plain or spaced) only after "SSN"/"social security".
             Areas 000, 666, 9xx, group 00 and serial 0000 are never issued, so never matched.
-- [ACCOUNT] 4-17 digits (may be grouped or masked "****1234") right after an account label:
-            "account number", "acct #", "account no.", "a/c", "account:", "account ending in".
+- [ACCOUNT] an account or member number (digits, maybe grouped or masked "****1234") in account context:
+            4-17 digits after a label ("account number", "acct. no.", "a/c", "member #"); a last-4
+            reference ("account/card/Visa ending in 4417"); 6-17 digits right after the bare word
+            ("Account 004417339920", "Acct: 0044 1733 9920"), grouped only as accounts are printed
+            (equal groups, the last may be shorter). A bare 1-5 digit number there is a product, count,
+            year or ZIP ("Account 2 of 3", "Account 2025"), and "2500 10000" (a flattened table row),
+            "2025-01-15" or "1-800-555-0147" are not printed like an account number, so they stay.
 - [ROUTING] 9 ABA-checksum-valid digits after "routing"/"ABA"/"RTN", redacted ONLY when an
             [ACCOUNT] lies within 80 characters, i.e. as part of a customer's account details.
             A bank's own routing number in an FAQ ("Our routing number is 011000015") is public
@@ -66,11 +71,16 @@ _SSN_CONTEXT = re.compile(
     r"(?i:\b(?:ssn|ss#|soc\.? sec\.?|social\s+security)(?:\s*(?:number|no\.?|num|#))?[\s:#.-]{0,20}(?:is\s+)?)"
     r"(\d{3}[ ]?\d{2}[ ]?\d{4})(?![\w-])"
 )
-_ACCOUNT_LABEL = r"(?:account|acct)\s*(?:number|num|nbr|no\b\.?|#|:)|a/c\b"
-_ACCOUNT_LINK = r"(?:is|ending\s+(?:in|with)|ends\s+in)\s+"
+_ACCOUNT_LABEL = (
+    r"(?:account|acct\.?|acc\.?|member(?:ship)?)\s*(?:number|num|nbr|no\b\.?|id\b|#)"
+    r"|a/c\b(?:\s*(?:number|num|no\b\.?|#))?"
+)
+_LAST4_NOUN = r"account|acct|a/c|card|number|no|checking|savings|visa|mastercard"
 _ACCOUNT = re.compile(
-    rf"(?i:\b(?:(?:{_ACCOUNT_LABEL})[\s:#.-]{{0,20}}(?:{_ACCOUNT_LINK})?|(?:account|acct)\s+{_ACCOUNT_LINK}))"
-    r"((?:[*xX•]{2,}[ -]?)?\d(?:[ -]?\d){3,16})(?![\d%]|[.,]\d)"
+    rf"(?i:\b(?:(?:{_ACCOUNT_LABEL})[\s:#.-]{{0,20}}(?:is\s+)?"
+    rf"|(?:{_LAST4_NOUN})\.?\s+(?:ending|ends)(?:\s+(?:in|with))?[\s:#-]+"
+    r"|(?P<bare>(?:account|acct\b\.?)(?:[ \t]+is)?)(?:[ \t#-]{1,4}|[ \t]*:[ \t]*)))"
+    r"(?P<number>(?:[*xX•]{2,}[ -]?)?\d(?:[ -]?\d){3,16})(?![\d%]|[.,]\d)"
 )
 _ROUTING = re.compile(
     r"(?i:\b(?:routing|aba|rtn)(?:\s*(?:transit)?\s*(?:number|no\.?|num|#))?[\s:#.-]{0,20}(?:is\s+)?)"
@@ -161,6 +171,14 @@ def _digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
 
+def _printed_like_an_account(number: str) -> bool:
+    """After the bare word "Account": masked, or 6+ digits in one run or in equal groups (last may be shorter)."""
+    if not number[0].isdigit():
+        return True  # "****4417": masking is only ever done to account numbers
+    groups = [len(g) for g in re.split(r"[ -]", number)]
+    return sum(groups) >= 6 and all(g == groups[0] for g in groups[:-1]) and groups[-1] <= groups[0]
+
+
 def _institutional(text: str, start: int, end: int) -> bool:
     """Is [start, end) the institution's own published contact rather than a customer's?"""
     if _PERSONAL.search(text, max(0, start - 30), start):
@@ -225,7 +243,8 @@ class Redactor:
                   if any(0 <= m.start() - e <= 60 for _, e in cards)]
         spans += [(m.start(), m.end(), "SSN") for m in _SSN.finditer(text) if _ssn_ok(_digits(m.group()))]
         spans += [(m.start(1), m.end(1), "SSN") for m in _SSN_CONTEXT.finditer(text) if _ssn_ok(_digits(m.group(1)))]
-        accounts = [(m.start(1), m.end(1), "ACCOUNT") for m in _ACCOUNT.finditer(text)]
+        accounts = [(m.start("number"), m.end("number"), "ACCOUNT") for m in _ACCOUNT.finditer(text)
+                    if not m.group("bare") or _printed_like_an_account(m.group("number"))]
         spans += accounts
         for m in _ROUTING.finditer(text):
             if _aba_ok(m.group(1)) and any(s - 80 <= m.end(1) and m.start(1) <= e + 80 for s, e, _ in accounts):

@@ -127,3 +127,44 @@ def alive_process(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def staff_login(url: str, password: str, user: str = "staff", headers: dict | None = None) -> str:
+    """Log in through the real /staff/login form; the session token from the cookie it sets (AssertionError if none)."""
+    import httpx
+
+    reply = httpx.post(f"{url}/staff/login", data={"username": user, "password": password}, headers=headers,
+                       follow_redirects=False, timeout=30)
+    token = reply.cookies.get("finchat_staff")
+    assert reply.status_code == 303 and token, (reply.status_code, reply.text[-300:])
+    return token
+
+
+def raw_gradio_call(url: str, api_name: str, data: list, cookie: str | None = None,
+                    session_hash: str = "rawcall") -> dict:
+    """A Gradio event called as an attacker would: POST queue/join with hand-made data, then read the event stream.
+
+    Returns the `process_completed` message ({"success", "output": {"data" | "error"}}), or {"status": N, "text"}
+    when a route refuses the call.
+    """
+    import json
+
+    import httpx
+
+    headers = {"Cookie": f"finchat_staff={cookie}"} if cookie else {}
+    with httpx.Client(base_url=url, headers=headers, timeout=120) as http:
+        config = http.get("/config")
+        if config.status_code != 200:
+            return {"status": config.status_code, "text": config.text}
+        fn_index = next(d["id"] for d in config.json()["dependencies"] if d.get("api_name") == api_name)
+        joined = http.post("/gradio_api/queue/join", json={"data": data, "fn_index": fn_index, "event_data": None,
+                                                             "session_hash": session_hash, "trigger_id": None})
+        if joined.status_code != 200:
+            return {"status": joined.status_code, "text": joined.text}
+        with http.stream("GET", "/gradio_api/queue/data", params={"session_hash": session_hash}) as events:
+            for line in events.iter_lines():
+                if line.startswith("data:"):
+                    message = json.loads(line[5:])
+                    if message.get("msg") == "process_completed":
+                        return message
+    raise AssertionError("the event stream ended without a result")

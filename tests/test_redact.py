@@ -168,3 +168,54 @@ def test_card_expiry_is_redacted_but_other_dates_survive(redactor):
     text, counts = redactor.redact("Payment card on file: 4539 1488 0343 6467  exp 11/29. Statement date 11/29/2025.")
     assert "11/29." not in text and "[EXPIRY]" in text and counts["EXPIRY"] == 1
     assert "11/29/2025" in text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Account 004417339920 was closed on May 2.", "Account [ACCOUNT] was closed on May 2."),
+    ("account number 12345678", "account number [ACCOUNT]"),
+    ("Acct #12345678", "Acct #[ACCOUNT]"),
+    ("acct. no. 1234-5678-90", "acct. no. [ACCOUNT]"),
+    ("A/C 00123456789", "A/C [ACCOUNT]"),
+    ("a/c no: 55501234", "a/c no: [ACCOUNT]"),
+    ("Account #: 0044 1733 9920", "Account #: [ACCOUNT]"),
+    ("Acct: 0044 1733 9920", "Acct: [ACCOUNT]"),
+    ("Acct 004417339920", "Acct [ACCOUNT]"),
+    ("Your account is 0047281936.", "Your account is [ACCOUNT]."),
+    ("Account ****4417", "Account [ACCOUNT]"),
+    ("member number 1234567", "member number [ACCOUNT]"),
+    ("Member ID: 20077341", "Member ID: [ACCOUNT]"),
+    ("account ending in 4417", "account ending in [ACCOUNT]"),
+    ("account ending 4417", "account ending [ACCOUNT]"),
+    ("account number ending in 4417", "account number ending in [ACCOUNT]"),
+    ("card ending in 1234", "card ending in [ACCOUNT]"),
+    ("your Visa ending with 9921.", "your Visa ending with [ACCOUNT]."),
+])
+def test_account_numbers_in_every_account_context(redactor, text, expected):
+    check(redactor, text, expected, ACCOUNT=1)
+
+
+@pytest.mark.parametrize("text", [
+    "Account maintenance fee $5.00",
+    "account fee of 12.00",
+    "Account 1.25% APY",
+    "Account 2 of 3",
+    "Account 1",
+    "Savings Account 12-month certificate",
+    "Account type 401(k)",
+    "Checking Account, 3 free transfers",
+    "account opened 01/02/2024",
+    "Account 2025",
+    "Account: 2025",
+    "Account 2025-01-15",
+    "Account 01-15-2025",
+    "Account 12345 minimum",  # five digits: a ZIP or a product code more often than an account
+    "Money Market Account 2500 10000",  # a table row flattened by a PDF reader: two amounts, not one number
+    "Account 100,000.00",
+    "Accounts 123456",
+    "fiscal year ending in 2025",
+    "Account questions: 1-800-555-0147",
+    "Account 1-800-555-0147",
+    "Account: 1-800-555-0147",  # a published toll-free number: the phone rules decide, and keep it
+])
+def test_fees_rates_counts_dates_and_published_phones_after_account_stay(redactor, text):
+    check(redactor, text, text)

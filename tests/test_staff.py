@@ -1,4 +1,5 @@
-"""Staff login: hashes, users file, rate limiting per client and per user, token expiry, the hash-password CLI."""
+"""Staff login: hashes, users file, throttling per (user, address) and per address, token expiry, uploads per
+session, the hash-password CLI."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class Clock:
 
 
 def make_auth(tmp_path, clock, **web):
-    settings = load_settings(data_dir=tmp_path / "data", web={"staff_password": "correct horse", **web})
+    settings = load_settings(data_dir=tmp_path / "data", web={"staff_password": "correct horse", "login_delay_s": 0, **web})
     return StaffAuth.from_settings(settings, clock=clock)
 
 
@@ -66,37 +67,55 @@ def test_token_expires_after_session_hours(tmp_path):
     assert auth.user(token) is None
 
 
-def test_failed_logins_rate_limited_per_client(tmp_path):
+def test_failures_are_throttled_per_user_and_address_with_growing_delays(tmp_path):
     clock = Clock()
-    auth = make_auth(tmp_path, clock, login_attempts=3, login_window_s=60)
-    for user in ("a", "b", "c"):  # different user names from one client still count
-        with pytest.raises(LoginRefused, match="Wrong"):
-            auth.login(user, "guess", "10.0.0.1")
-    with pytest.raises(LoginRefused, match=r"Too many failed logins; retry in 60 s"):
-        auth.login("staff", "correct horse", "10.0.0.1")  # even the right password waits
-    assert auth.user(auth.login("staff", "correct horse", "10.0.0.2")) == "staff"  # another client is not blocked
-    clock.now += 30
-    with pytest.raises(LoginRefused, match=r"retry in 30 s"):
+    auth = make_auth(tmp_path, clock, login_attempts=4, login_window_s=3600, login_delay_s=1.0)
+    waits = []
+    for _ in range(3):
+        with pytest.raises(LoginRefused, match="Wrong") as wrong:
+            auth.login("staff", "guess", "10.0.0.1")
+        assert not wrong.value.throttled
+        with pytest.raises(LoginRefused, match=r"Too many failed logins; retry in (\d+) s") as throttled:
+            auth.login("staff", "guess", "10.0.0.1")  # straight away: refused unchecked
+        assert throttled.value.throttled
+        waits.append(int(str(throttled.value).split("retry in ")[1].split()[0]))
+        clock.now += waits[-1]
+    assert waits == [1, 2, 4]  # each failure doubles the wait
+    with pytest.raises(LoginRefused, match="Wrong"):
+        auth.login("staff", "guess", "10.0.0.1")  # the 4th guess of this pair this hour
+    clock.now += 600
+    with pytest.raises(LoginRefused, match=r"retry in \d+ s"):  # no more guesses until the hour has passed
         auth.login("staff", "correct horse", "10.0.0.1")
-    clock.now += 30
+    clock.now += 3000
     assert auth.user(auth.login("staff", "correct horse", "10.0.0.1")) == "staff"
 
 
-def test_failed_logins_rate_limited_per_user_across_clients(tmp_path):
+def test_guesses_from_other_addresses_never_lock_the_real_user_out(tmp_path):
     clock = Clock()
-    auth = make_auth(tmp_path, clock, login_attempts=3, login_window_s=60)
-    for i in range(3):
-        with pytest.raises(LoginRefused, match="Wrong"):
-            auth.login("staff", "guess", f"10.0.0.{i}")
-    with pytest.raises(LoginRefused, match="Too many"):
-        auth.login("staff", "correct horse", "10.9.9.9")
-    clock.now += 61
-    token = auth.login("staff", "correct horse", "10.9.9.9")
+    auth = make_auth(tmp_path, clock, login_attempts=3, login_window_s=3600, login_delay_s=1.0)
+    for i in range(200):  # a distributed guesser, a handful of guesses per address
+        for _ in range(3):
+            with pytest.raises(LoginRefused):
+                auth.login("staff", "guess", f"10.0.{i // 250}.{i % 250}")
+            clock.now += 0.01
+    token = auth.login("staff", "correct horse", "192.168.7.7")  # the real user, at once, from their own address
     assert auth.user(token) == "staff"
 
 
+def test_one_address_spraying_user_names_is_limited_and_others_are_not(tmp_path):
+    clock = Clock()
+    auth = make_auth(tmp_path, clock, login_attempts=3, login_address_attempts=5, login_delay_s=0)
+    for name in ("a", "b", "c", "d", "e"):
+        with pytest.raises(LoginRefused, match="Wrong"):
+            auth.login(name, "guess", "10.0.0.1")
+    with pytest.raises(LoginRefused, match="Too many") as err:
+        auth.login("f", "guess", "10.0.0.1")
+    assert err.value.throttled
+    assert auth.user(auth.login("staff", "correct horse", "10.0.0.2")) == "staff"
+
+
 def test_parallel_guesses_cannot_exceed_the_limit(tmp_path):
-    auth = make_auth(tmp_path, Clock(), login_attempts=3, login_window_s=60)
+    auth = make_auth(tmp_path, Clock(), login_attempts=3, login_window_s=60, login_delay_s=0)
     outcomes: list[str] = []
 
     def guess(i: int) -> None:
@@ -181,3 +200,15 @@ def test_hash_password_cli_prints_a_working_users_file_line(tmp_path):
     short = subprocess.run([sys.executable, "-m", "finchat", "staff", "hash-password"], input="short\nshort\n",
                            capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert short.returncode == 1 and "at least 8" in short.stderr and "scrypt" not in short.stdout
+
+
+def test_a_session_may_ingest_only_the_files_it_uploaded(tmp_path):
+    auth = make_auth(tmp_path, Clock())
+    alice, bob = auth.login("staff", "correct horse", "a"), auth.login("staff", "correct horse", "b")
+    auth.remember_uploads(alice, ["/cache/1/fees.pdf"])
+    auth.remember_uploads("forged-token", ["/cache/2/x.md"])
+    assert auth.uploaded(alice, "/cache/1/fees.pdf")
+    assert not auth.uploaded(bob, "/cache/1/fees.pdf") and not auth.uploaded(None, "/cache/1/fees.pdf")
+    assert not auth.uploaded("forged-token", "/cache/2/x.md")
+    auth.logout(alice)
+    assert not auth.uploaded(alice, "/cache/1/fees.pdf")

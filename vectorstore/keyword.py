@@ -1,17 +1,19 @@
 """A BM25 keyword view of the stored chunks, for hybrid retrieval.
 
 Dense embeddings miss exact tokens that customers type ("ACH", "Rev. 09/2025", "$2.50"); BM25 catches them.
-The index is rebuilt from the store whenever the store's committed files change.
+The index is rebuilt from the store whenever the store's committed files (or their audiences) change. It holds
+every chunk, so that idf is the same for every audience; a search ranks only the chunks of the audiences asked for.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from typing import Sequence
 
 from rank_bm25 import BM25Okapi
 
-from vectorstore.store import Chunk, ChunkStore
+from vectorstore.store import Chunk, ChunkStore, check_all
 
 # Words, and figures with their decimal point or percent sign kept ("2.50", "1.10%").
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?")
@@ -51,12 +53,15 @@ class KeywordIndex:
         _, bm25 = self._refresh()
         return bm25.idf if bm25 is not None else {}
 
-    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """The k chunks with the highest BM25 score for the query (only those sharing a term with it)."""
+    def search(self, query: str, k: int, audiences: Sequence[str] | None = ("public",)) -> list[tuple[Chunk, float]]:
+        """The k chunks of those audiences (None = all) with the highest BM25 score for the query (only those
+        sharing a term with it); other audiences' chunks are masked before the top k is taken."""
         chunks, bm25 = self._refresh()
         terms = tokenize(query)
         if bm25 is None or not terms:
             return []
         scores = bm25.get_scores(terms)
-        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)[:k]
+        wanted = None if audiences is None else check_all(audiences)
+        allowed = [i for i, c in enumerate(chunks) if wanted is None or c.audience in wanted]
+        ranked = sorted(allowed, key=lambda i: scores[i], reverse=True)[:k]
         return [(chunks[i], float(scores[i])) for i in ranked if scores[i] > 0]

@@ -5,6 +5,13 @@ A file's record is its commit point, which is what makes a file land whole or no
 1. the record is marked `pending=<new hash>`;  2. the new chunks are added;
 3. the record's `file_hash` becomes the new hash (commit);  4. the file's chunks with any other hash go.
 `repair()` finishes or rolls back whatever a killed process left between those steps.
+
+Every file and each of its chunks has an audience, `public` (customers may be answered from it) or `staff`.
+Customer searches filter on it inside Chroma's query, so a staff chunk is never even a candidate. Changing it
+rewrites metadata only (Chroma's `update` merges metadata keys; the embeddings stay), with the same commit
+point: the record is marked `audience_pending`, the chunks are updated, then the record.
+A file stored before audiences existed has none (""), so it matches no customer search; the store only reports
+such files (`unlabelled()`), and `ingest.audience.label_unlabelled` classifies them: vectorstore never imports ingest.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import hashlib
 import logging
 import os
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -23,6 +30,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _NO_VECTOR = [0.0]  # file records are looked up by id, never by similarity
+
+AUDIENCES = ("public", "staff")
+
+
+def check(audience: str) -> str:
+    """The audience itself, or ValueError naming the allowed ones."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}")
+    return audience
+
+
+def check_all(audiences: Sequence[str]) -> tuple[str, ...]:
+    """The audiences as a tuple, each checked; a bare string is one audience, not its letters."""
+    return tuple(check(a) for a in ((audiences,) if isinstance(audiences, str) else audiences))
 
 
 @dataclass
@@ -37,6 +58,7 @@ class Chunk:
     page: int | None = None
     section: str = ""
     effective_date: str = ""
+    audience: str = "public"  # public | staff; "" = stored before audiences existed, shown to no customer
 
     @property
     def id(self) -> str:
@@ -53,7 +75,7 @@ class Chunk:
     @classmethod
     def from_record(cls, text: str, meta: dict[str, Any]) -> Chunk:
         fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta and k != "text"}
-        return cls(text=text, **fields)
+        return cls(text=text, **{"audience": "", **fields})
 
 
 @dataclass
@@ -69,6 +91,8 @@ class FileRecord:
     title: str = ""
     effective_date: str = ""
     redactions: dict[str, int] = field(default_factory=dict)
+    audience: str = "public"  # who may be answered from it: public | staff; "" = stored before audiences existed
+    audience_reason: str = ""  # why: the classifier's cues, or "set by staff"
 
     def metadata(self) -> dict[str, Any]:
         meta = {k: v for k, v in asdict(self).items() if k != "redactions"}
@@ -79,7 +103,7 @@ class FileRecord:
     def from_metadata(cls, meta: dict[str, Any]) -> FileRecord:
         redactions = {k.removeprefix("redacted_"): v for k, v in meta.items() if k.startswith("redacted_")}
         fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta and k != "redactions"}
-        return cls(redactions=redactions, **fields)
+        return cls(redactions=redactions, **{"audience": "", **fields})
 
 
 def open_client(settings: Settings):
@@ -185,10 +209,11 @@ class ChunkStore:
                 documents=[c.text for c in batch],
                 metadatas=[c.metadata() for c in batch],
             )
-        self.files.upsert(  # 3. commit
+        self.files.upsert(  # 3. commit (upsert merges metadata: clear a stale audience change too)
             ids=names,
             embeddings=[_NO_VECTOR] * len(names),
-            metadatas=[{**r.metadata(), "pending": ""} for r, _, _ in files],
+            metadatas=[{**r.metadata(), "pending": "", "audience_pending": "", "audience_pending_reason": ""}
+                       for r, _, _ in files],
         )
         for record, _, _ in files:  # 4. the replaced versions' chunks
             if record.file in old:
@@ -206,8 +231,39 @@ class ChunkStore:
         self.files.delete(ids=[file])
         return True
 
+    def set_audience(self, file: str, audience: str, reason: str = "set by staff") -> bool:
+        """Make a stored file public or staff-only without re-embedding it; False when no such file is stored."""
+        check(audience)
+        if self.file_record(file) is None:
+            return False
+        self.files.update(ids=[file], metadatas=[{"audience_pending": audience,  # 1. intent
+                                                  "audience_pending_reason": reason}])
+        ids = self.chunks.get(where={"file": file}, include=[])["ids"]
+        for start in range(0, len(ids), self._max_batch):  # 2. chunks; their other metadata keys are kept
+            batch = ids[start : start + self._max_batch]
+            self.chunks.update(ids=batch, metadatas=[{"audience": audience}] * len(batch))
+        self.files.update(ids=[file], metadatas=[{"audience": audience, "audience_reason": reason,  # 3. commit
+                                                  "audience_pending": "", "audience_pending_reason": ""}])
+        return True
+
+    def unlabelled(self) -> list[tuple[FileRecord, str]]:
+        """Each committed file stored before audiences existed, with its body text rebuilt from its chunks, for
+        the ingest side to classify; one `files.get` when there is none."""
+        found = []
+        for meta in self.files.get(include=["metadatas"])["metadatas"]:
+            if not meta.get("file_hash") or meta.get("audience"):
+                continue
+            record = FileRecord.from_metadata(meta)
+            got = self.chunks.get(where={"$and": [{"file": record.file}, {"file_hash": record.file_hash}]},
+                                  include=["documents", "metadatas"])
+            chunks = sorted((Chunk.from_record(t, m) for t, m in zip(got["documents"], got["metadatas"])),
+                            key=lambda c: c.chunk_index)
+            found.append((record, _body(record, chunks)))
+        return sorted(found, key=lambda pair: pair[0].file.lower())
+
     def repair(self) -> list[str]:
-        """Roll back files that a killed ingest left half-written; returns their names."""
+        """Roll back files that a killed ingest left half-written and finish interrupted audience changes;
+        returns the names of the rolled-back files."""
         got = self.files.get(where={"pending": {"$ne": ""}}, include=["metadatas"])
         repaired = []
         for meta in got["metadatas"]:
@@ -221,6 +277,11 @@ class ChunkStore:
             repaired.append(file)
         if repaired:
             log.warning("rolled back unfinished ingest of %s", ", ".join(repaired))
+        for meta in self.files.get(include=["metadatas"])["metadatas"]:
+            if meta.get("audience_pending") and meta.get("file_hash"):
+                log.warning("%s: finishing an interrupted change of audience to %s", meta["file"],
+                            meta["audience_pending"])
+                self.set_audience(meta["file"], meta["audience_pending"], meta.get("audience_pending_reason", ""))
         return repaired
 
     # --- chunks ------------------------------------------------------------------------------
@@ -228,21 +289,29 @@ class ChunkStore:
     def count(self) -> int:
         return self.chunks.count()
 
-    def all_chunks(self) -> list[Chunk]:
-        """Every stored chunk (for the BM25 view); paged so a large store is not one giant request."""
+    def all_chunks(self, audiences: Sequence[str] | None = None) -> list[Chunk]:
+        """Every stored chunk of those audiences (None = all, for the BM25 view and staff tools); paged so a
+        large store is not one giant request."""
         out: list[Chunk] = []
         page = 1000
         for offset in range(0, self.count(), page):
             got = self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
             out += [Chunk.from_record(t, m) for t, m in zip(got["documents"], got["metadatas"])]
-        return out
+        if audiences is None:
+            return out
+        wanted = check_all(audiences)
+        return [c for c in out if c.audience in wanted]
 
-    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """Dense search: the k chunks most similar to the query, with cosine similarity."""
-        if self.count() == 0:
+    def search(self, query: str, k: int, audiences: Sequence[str] | None = ("public",)) -> list[tuple[Chunk, float]]:
+        """Dense search: the k chunks of those audiences (None = all) most similar to the query, with cosine
+        similarity. The audience is a filter inside Chroma's query, not a cut of its results."""
+        wanted = None if audiences is None else check_all(audiences)
+        if self.count() == 0 or wanted == ():
             return []
+        where = None if wanted is None else {"audience": {"$in": list(wanted)}}
         got = self.chunks.query(
-            query_embeddings=self.embed([query]), n_results=k, include=["documents", "metadatas", "distances"]
+            query_embeddings=self.embed([query]), n_results=k, where=where,
+            include=["documents", "metadatas", "distances"],
         )
         return [
             (Chunk.from_record(t, m), 1.0 - d)
@@ -250,5 +319,19 @@ class ChunkStore:
         ]
 
     def version(self) -> str:
-        """Fingerprint of the committed files; it changes whenever any file is added, replaced or deleted."""
-        return ",".join(sorted(f"{r.file}:{r.file_hash}" for r in self.list_files()))
+        """Fingerprint of the committed files; it changes when a file is added, replaced, deleted or re-audienced."""
+        return ",".join(sorted(f"{r.file}:{r.file_hash}:{r.audience}" for r in self.list_files()))
+
+
+def _body(record: FileRecord, chunks: list[Chunk]) -> str:
+    """A file's text as far as its stored chunks hold it: each chunk's title line and overlap dropped."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for c in chunks:
+        header = " > ".join(part for part in (record.title, c.section) if part)
+        text = c.text.removeprefix(f"{header}\n") if header else c.text
+        for line in text.splitlines():
+            if line not in seen or not line.strip():
+                seen.add(line)
+                lines.append(line)
+    return "\n".join(lines)

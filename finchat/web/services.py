@@ -8,10 +8,12 @@ Gradio exposes every event handler as an HTTP endpoint whether or not the page s
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
 import threading
+from datetime import datetime
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from finchat.audit import AuditLog
 from finchat.feedback import FeedbackStore
 from finchat.settings import Settings
 from finchat.staff import LoginRefused, StaffAuth
+from ingest.audience import label_unlabelled
 from ingest.loaders import KINDS
 from ingest.pipeline import FileResult, Ingestor, find_files
 from vectorstore.store import ChunkStore, FileRecord
@@ -33,6 +36,9 @@ log = logging.getLogger(__name__)
 EXAMPLE_COUNT = 4  # example questions taken from the documents when settings name none
 EXAMPLE_CHARS = (15, 120)  # shortest and longest line accepted as an example question
 UPLOADS = "uploads"  # folder under data_dir keeping uploaded originals, so "re-index all" can re-read them
+UPLOAD_CACHE = "gradio"  # folder under settings.tmp_dir where Gradio stores files as they are uploaded
+IN_FLIGHT = "ingest-"  # prefix of the folders under settings.tmp_dir holding an upload while it is ingested
+PUBLIC, BOTH = ("public",), ("public", "staff")  # what customers may be answered from; what staff may
 FAILED = "I'm sorry, something went wrong while answering. Please try again in a moment, or {contact}."
 FALLBACK_CONTACT = "contact our customer service team"
 _HEADING = re.compile(r"^[#>*\-\s]+|[*_`]+")
@@ -66,7 +72,9 @@ class Services:
     @classmethod
     def from_settings(cls, settings: Settings, samples: Path | None = None) -> Services:
         """Open the store, ingest `samples` when it is empty, load the models once."""
+        clear_tmp(settings)
         store = ChunkStore(settings)
+        label_unlabelled(store)  # files stored before document audiences: classified before anything reads them
         ingestor = Ingestor.from_settings(settings, store)
         if samples is not None and samples.is_dir() and not store.list_files():
             results = ingestor.ingest([samples])
@@ -91,13 +99,17 @@ class Services:
         generator = self.assistant.generator
         return getattr(generator, "name", "quoted evidence only (no generator)")
 
-    def ask(self, question: str, history: Sequence[dict[str, str]] = ()) -> Iterator[str | Answer]:
-        """Answer pieces, then the final `Answer`; only the last `history_turns` messages are passed on."""
+    def ask(self, question: str, history: Sequence[dict[str, str]] = (),
+            audiences: tuple[str, ...] = PUBLIC) -> Iterator[str | Answer]:
+        """Answer pieces, then the final `Answer`; only the last `history_turns` messages are passed on.
+
+        Customers are answered from public documents only; `staff_ask` widens that for a staff session.
+        """
         turns = self.settings.assistant.history_turns
         recent = [{"role": m["role"], "content": m["content"]} for m in history
                   if m.get("role") in ("user", "assistant")]
         try:
-            yield from self.assistant.stream(question, recent[-turns:] if turns else [])
+            yield from self.assistant.stream(question, recent[-turns:] if turns else [], audiences=audiences)
         except Exception:  # a customer gets an apology and the contact route, never a hung or blank answer
             log.exception("answering %.200r failed", question)
             try:
@@ -116,7 +128,7 @@ class Services:
         """Up to EXAMPLE_COUNT questions the documents themselves ask (FAQ headings first), for example buttons."""
         low, high = EXAMPLE_CHARS
         found: dict[str, None] = {}
-        chunks = sorted(self.store.all_chunks(), key=lambda c: (c.file, c.chunk_index))
+        chunks = sorted(self.store.all_chunks(audiences=PUBLIC), key=lambda c: (c.file, c.chunk_index))
         candidates = [part for c in chunks for part in c.section.split(">")]
         candidates += [line for c in chunks for line in c.text.splitlines()[1:]]
         for raw in candidates:
@@ -139,7 +151,8 @@ class Services:
         try:
             token = self.auth.login(username, password, client)
         except LoginRefused as err:
-            self.audit.append("login_failed", username or "(empty)", client=client, reason=str(err))
+            action = "login_throttled" if err.throttled else "login_failed"
+            self.audit.append(action, username or "(empty)", client=client, reason=str(err))
             raise
         self.audit.append("login", username, client=client)
         return token
@@ -160,27 +173,58 @@ class Services:
         self.require_staff(token)
         return self.store.list_files()
 
-    def upload(self, token: str | None, paths: Sequence[Path],
-               on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-        """Ingest uploaded files: count, type and size are checked before anything is parsed; one result a file.
+    def staff_ask(self, token: str | None, question: str,
+                  history: Sequence[dict[str, str]] = ()) -> Iterator[str | Answer]:
+        """A staff member's question, answered from staff-only documents as well as public ones."""
+        self.require_staff(token)
+        yield from self.ask(question, history, audiences=BOTH)
 
-        Files are copied under their own names to a private temp folder (the upload cache may hold them
-        under the same name twice) and, once ingested, kept under data_dir/uploads for re-indexing.
+    @property
+    def upload_cache(self) -> Path:
+        """Where Gradio keeps uploaded files (GRADIO_TEMP_DIR), emptied at start-up and by age."""
+        return self.settings.tmp_dir / UPLOAD_CACHE
+
+    def remember_uploads(self, token: str | None, paths: Sequence[str]) -> None:
+        """Files the upload route just stored for this staff session: the only ones `upload` will read."""
+        self.auth.remember_uploads(token, [str(Path(p).resolve()) for p in paths])
+
+    def upload(self, token: str | None, paths: Sequence[Path], audience: str | None = None,
+               on_file: Callable[[FileResult], None] | None = None, client: str = "") -> list[FileResult]:
+        """Ingest uploaded files: origin, count, type and size are checked before anything is read; one result
+        and one audit entry a file, each written as the file lands.
+
+        Only files that this staff session uploaded into the upload cache are read: a request naming any other
+        path (another file of the server, the data directory) is refused and audited. Accepted files are copied
+        under their own names to a folder under tmp_dir (the cache may hold one name twice) and, once ingested,
+        moved to data_dir/uploads for re-indexing. `audience` None lets the ingestor tell staff-only documents
+        (correspondence about a customer) from public ones.
         """
         user = self.require_staff(token)
         limit = self.settings.web.max_files_per_upload
         results: list[FileResult] = []
+        kept = self.uploads_dir
+        kept.mkdir(parents=True, exist_ok=True)
+        self.settings.tmp_dir.mkdir(parents=True, exist_ok=True)
 
-        def done(result: FileResult) -> None:
+        def done(result: FileResult, staged: Path | None = None) -> None:
+            if result.ok and staged is not None and staged.is_file():
+                shutil.move(staged, kept / result.file)
+            entry = _audited(result)
+            self.audit.append("upload", user, client=client, **entry)
             results.append(result)
             if on_file:
                 on_file(result)
 
-        with self._writing, tempfile.TemporaryDirectory(prefix="finchat-upload-") as tmp:
+        with self._writing, tempfile.TemporaryDirectory(prefix=IN_FLIGHT, dir=self.settings.tmp_dir) as tmp:
             accepted: list[Path] = []
             for n, path in enumerate(paths):
                 path = Path(path)
                 name = path.name
+                if not self._from_this_session(token, path):
+                    log.warning("refused upload of %s: not uploaded by this session", path)
+                    self.audit.append("upload_refused", user, client=client, path=str(path))
+                    done(FileResult(name, "failed", error=f"{name}: refused: not a file uploaded in this session"))
+                    continue
                 problem = self._screen(path, n, limit)
                 if problem or name in {p.name for p in accepted}:
                     done(FileResult(name, "failed", error=problem or f"{name}: the same file name twice in one upload"))
@@ -189,14 +233,17 @@ class Services:
                 shutil.copyfile(path, copy)
                 accepted.append(copy)
             if accepted:
-                self.ingestor.ingest(accepted, on_file=done)
-            kept = self.uploads_dir
-            kept.mkdir(parents=True, exist_ok=True)
-            for result in results:
-                if result.ok:
-                    shutil.copyfile(Path(tmp) / result.file, kept / result.file)
-        self.audit.append("upload", user, files=[_audited(r) for r in results])
+                self.ingestor.ingest(accepted, on_file=lambda r: done(r, Path(tmp) / r.file), audience=audience)
         return results
+
+    def set_audience(self, token: str | None, name: str, audience: str) -> bool:
+        """Make a document public or staff-only without re-embedding it; False when no such document."""
+        user = self.require_staff(token)
+        name = Path(name.strip()).name
+        with self._writing:
+            changed = bool(name) and self.store.set_audience(name, audience)
+        self.audit.append("audience", user, file=name, audience=audience, changed=changed)
+        return changed
 
     def delete(self, token: str | None, name: str) -> bool:
         """Delete a document, its chunks and its kept original; False when no such document is stored."""
@@ -226,7 +273,7 @@ class Services:
                         f"{record.file}: its original file is not kept; upload it again to re-index it"))
                 else:
                     self.store.delete_file(record.file)
-                    result = self.ingestor.ingest([source])[0]
+                    result = self.ingestor.ingest([source], audience=record.audience)[0]
                     if result.ok:
                         result.status = "replaced"
                 results.append(result)
@@ -239,18 +286,22 @@ class Services:
         self.require_staff(token)
         return self.feedback.latest()
 
-    def export_feedback(self, token: str | None) -> Path:
-        """All feedback as a CSV file in the system temp folder (from where the UI offers it for download)."""
-        self.require_staff(token)
-        out = Path(tempfile.mkdtemp(prefix="finchat-export-")) / "finchat-feedback.csv"
-        out.write_text(self.feedback.export_csv(), encoding="utf-8")
-        return out
+    def export_feedback(self, token: str | None) -> str:
+        """All feedback as CSV text, served by an authorised route and never written to a served folder."""
+        user = self.require_staff(token)
+        self.audit.append("export", user, what="feedback")
+        return self.feedback.export_csv()
 
     # --- helpers ---------------------------------------------------------------------------------
 
     @property
     def uploads_dir(self) -> Path:
         return self.settings.data_dir / UPLOADS
+
+    def _from_this_session(self, token: str | None, path: Path) -> bool:
+        """The path, resolved before anything reads it, lies in the upload cache and this session put it there."""
+        resolved = path.resolve()
+        return resolved.is_relative_to(self.upload_cache.resolve()) and self.auth.uploaded(token, str(resolved))
 
     def _screen(self, path: Path, n: int, limit: int) -> str:
         """Why an uploaded file is refused before parsing (count, type, size, empty), or '' to go on."""
@@ -280,6 +331,24 @@ class Services:
         return found
 
 
+def clear_tmp(settings: Settings) -> None:
+    """Start-up: delete what a previous run left in tmp_dir (uploads in the cache, copies of a killed ingest), and
+    point Gradio's upload cache there, under the data directory, instead of the system's shared temp folder."""
+    if settings.tmp_dir.is_dir():
+        shutil.rmtree(settings.tmp_dir, ignore_errors=True)
+    cache = settings.tmp_dir / UPLOAD_CACHE
+    cache.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(cache.resolve())
+
+
+def local_time(iso: str) -> str:
+    """An ISO time stored in UTC, shown in the server's local time zone."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    except ValueError:
+        return iso
+
+
 def source_dict(c: Citation) -> dict:
     """A citation as plain data (feedback rows, the HTTP API)."""
     return {"n": c.n, "file": c.file, "page": c.page, "section": c.section, "effective_date": c.effective_date,
@@ -287,7 +356,7 @@ def source_dict(c: Citation) -> dict:
 
 
 def _audited(r: FileResult) -> dict:
-    entry: dict = {"file": r.file, "status": r.status, "chunks": r.chunks}
+    entry: dict = {"file": r.file, "status": r.status, "chunks": r.chunks, "audience": getattr(r, "audience", "")}
     if r.error:
         entry["error"] = r.error
     if r.redactions:

@@ -1,4 +1,4 @@
-"""The Gradio page: a customer chat tab and a staff console tab (`staff_ui.py`), wired to `Services`.
+"""The customer page: the chat, wired to `Services` (the staff console is another app, at /staff: `staff_ui.py`).
 
 Callbacks only translate between components and `Services`; every rule (history bounds, staff sessions, upload
 checks, audit) lives there.
@@ -19,24 +19,23 @@ the sources panel HTML, the textbox value, and `answer`: a dict `{"text", "done"
 `answer["done"]` is False and `answer["text"]` is the text so far; the last output has done=True and the final text,
 which replaces the streamed one when the guard quoted the documents instead. `/feedback` takes
 (rating: "up" | "down", comment) and rates the latest answer of the session; `/clear` empties the conversation.
-Staff endpoints: see `finchat/web/staff_ui.py`.
+Customers are answered from public documents only (`Services.ask`).
 
 Element ids for browser tests: chat input `#chat-input`, send button `#send`, chatbot `#chatbot`, sources panel
 `#sources` (one `<details>` per source; its `<summary>` opens the quoted chunk; the same blocks also follow each
 answer inside the chatbot), thumbs `#thumbs-up` / `#thumbs-down`, feedback comment `#feedback-comment`, feedback
-status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer `#footer`, example questions `#examples`;
-staff tab ids are listed in `staff_ui.py`.
+status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer `#footer`, example questions `#examples`.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
 import gradio as gr
 
 from chatbot.assistant import Answer, Citation
-from finchat.web import staff_ui
 from finchat.web.services import Services, source_dict
 
 SHOWN_QUESTION_CHARS = 600  # a pasted essay is shortened in the chat bubble; the assistant still sees all of it
@@ -59,36 +58,33 @@ def build_demo(services: Services) -> gr.Blocks:
         turns = gr.State([])  # [{"question", "shown", "answer": Answer | None}] of this browser session
         gr.Markdown(f"## FinChat\nQuestions about fees, rates, cards and accounts, answered from "
                     f"{html.escape(institution)}'s own documents, with their sources.")
-        with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(elem_id="chatbot", height=CHAT_HEIGHT, label="Conversation",
+                                     feedback_options=None, buttons=["copy"],
+                                     placeholder="Ask about fees, rates, cards and accounts. "
+                                                 "Every answer cites the documents it comes from.")
                 with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(elem_id="chatbot", height=CHAT_HEIGHT, label="Conversation",
-                                             feedback_options=None, buttons=["copy"],
-                                             placeholder="Ask about fees, rates, cards and accounts. "
-                                                         "Every answer cites the documents it comes from.")
-                        with gr.Row():
-                            msg = gr.Textbox(label="Your question", elem_id="chat-input", show_label=False, scale=6,
-                                             lines=1, max_lines=6, placeholder="Type your question and press Enter")
-                            send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=80)
-                        if services.examples:
-                            gr.Examples([[q] for q in services.examples], inputs=[msg], label="Example questions",
-                                        elem_id="examples")
-                        with gr.Row():
-                            up = gr.Button("\U0001f44d Helpful", elem_id="thumbs-up", size="sm", min_width=60)
-                            down = gr.Button("\U0001f44e Not helpful", elem_id="thumbs-down", size="sm",
-                                             min_width=60)
-                            comment = gr.Textbox(label="Comment", elem_id="feedback-comment", show_label=False,
-                                                 scale=4, placeholder="Optional comment on the last answer")
-                            clear = gr.Button("Clear chat", elem_id="clear", size="sm", min_width=60)
-                        feedback_status = gr.Markdown(elem_id="feedback-status")
-                    with gr.Column(scale=2):
-                        sources = gr.HTML(_sources_html([]), elem_id="sources", label="Sources")
-                answer = gr.JSON(visible=False)
-                gr.Markdown(f"\u2139\ufe0f {html.escape(settings.assistant.disclaimer)}", elem_id="disclaimer")
-                gr.Markdown(_footer(services), elem_id="footer")
-            with gr.Tab("Staff", id="staff"):
-                staff_ui.build_staff_tab(services)
+                    msg = gr.Textbox(label="Your question", elem_id="chat-input", show_label=False, scale=6,
+                                     lines=1, max_lines=6, placeholder="Type your question and press Enter")
+                    send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=80)
+                if services.examples:
+                    gr.Examples([[q] for q in services.examples], inputs=[msg], label="Example questions",
+                                elem_id="examples")
+                with gr.Row():
+                    up = gr.Button("\U0001f44d Helpful", elem_id="thumbs-up", size="sm", min_width=60)
+                    down = gr.Button("\U0001f44e Not helpful", elem_id="thumbs-down", size="sm",
+                                     min_width=60)
+                    comment = gr.Textbox(label="Comment", elem_id="feedback-comment", show_label=False,
+                                         scale=4, placeholder="Optional comment on the last answer")
+                    clear = gr.Button("Clear chat", elem_id="clear", size="sm", min_width=60)
+                feedback_status = gr.Markdown(elem_id="feedback-status")
+            with gr.Column(scale=2):
+                sources = gr.HTML(_sources_html([]), elem_id="sources", label="Sources")
+        answer = gr.JSON(visible=False)
+        rating = gr.Textbox(visible=False)  # "up" | "down": the /feedback API's input; the buttons pass theirs
+        gr.Markdown(f"\u2139\ufe0f {html.escape(settings.assistant.disclaimer)}", elem_id="disclaimer")
+        gr.Markdown(_footer(services), elem_id="footer")
 
         def chat(message: str, turns: list[dict]):
             """Stream the answer to `message` (see the module docstring for the outputs)."""
@@ -122,8 +118,10 @@ def build_demo(services: Services) -> gr.Blocks:
         # when a message is taken, so text typed meanwhile stays in it.
         gr.on([msg.submit, send.click], chat, [msg, turns], [chatbot, sources, msg, answer, turns],
               api_name="chat", trigger_mode="always_last", show_progress="minimal")
-        up.click(feedback, [up, comment, turns], [feedback_status, comment], api_name="feedback")
-        down.click(feedback, [down, comment, turns], [feedback_status, comment], api_name="feedback_down",
+        rating.submit(feedback, [rating, comment, turns], [feedback_status, comment], api_name="feedback")
+        up.click(functools.partial(feedback, "up"), [comment, turns], [feedback_status, comment],
+                 api_visibility="private")
+        down.click(functools.partial(feedback, "down"), [comment, turns], [feedback_status, comment],
                    api_visibility="private")
         clear.click(clear_chat, None, [chatbot, sources, answer, turns, feedback_status], api_name="clear")
         # The chatbot's own trash button empties the display; the conversation behind it goes too.

@@ -1,0 +1,207 @@
+"""Security properties of the web layer that need no model: which address is the client (behind a proxy or not),
+a busy port refused before anything loads, GRADIO_SERVER_PORT, start-up cleaning of tmp_dir, and uploads that
+survive a kill -9 in the middle (their originals kept and audited as each file lands).
+
+Real parts: uvicorn serving the real /staff/login route over HTTP, a real `python app.py` process, a real SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, SAMPLES, free_port
+
+
+def make_services(settings, store, ingestor):
+    """The web services over the real store and ingestor, without a generator (no model is loaded)."""
+    from chatbot.assistant import Assistant
+    from chatbot.retriever import Retriever
+    from finchat.audit import AuditLog
+    from finchat.feedback import FeedbackStore
+    from finchat.staff import StaffAuth
+    from finchat.web.services import Services
+
+    assistant = Assistant(settings, Retriever(store, settings.retrieval), None, ingestor.redactor)
+    return Services(settings, store, assistant, ingestor, StaffAuth.from_settings(settings),
+                    AuditLog(settings.audit_log), FeedbackStore(settings.feedback_db))
+
+
+class LoginServer:
+    """uvicorn, configured by `finchat.web.server_config`, serving the real staff routes on a free port."""
+
+    def __init__(self, services) -> None:
+        import uvicorn
+        from fastapi import FastAPI
+
+        from finchat.web import server_config
+        from finchat.web.staff_routes import make_staff_router
+
+        app = FastAPI()
+        app.include_router(make_staff_router(services))
+        config = server_config(app, services.settings)
+        config.port, config.host = free_port(), "127.0.0.1"
+        self.url = f"http://127.0.0.1:{config.port}"
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LoginServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def login(self, user: str, password: str, forwarded_for: str | None = None) -> int:
+        headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+        reply = httpx.post(f"{self.url}/staff/login", data={"username": user, "password": password},
+                           headers=headers, follow_redirects=False, timeout=30)
+        return reply.status_code
+
+
+def audited_clients(settings) -> list[str]:
+    lines = settings.audit_log.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["details"].get("client") for line in lines]
+
+
+def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(settings, store, ingestor):
+    settings.web.staff_password = "correct horse battery"
+    services = make_services(settings, store, ingestor)
+    with LoginServer(services) as server:
+        assert server.login("mallory", "guess", forwarded_for="203.0.113.9") == 401
+    assert audited_clients(settings)[-1] == "127.0.0.1"  # the spoofed address was not believed
+
+
+def test_behind_a_trusted_proxy_a_guesser_elsewhere_cannot_lock_the_real_user_out(settings, store, ingestor):
+    settings.web.staff_password = "correct horse battery"
+    settings.web.trusted_proxies = ["127.0.0.1"]
+    settings.web.login_attempts = 3
+    settings.web.login_delay_s = 30  # longer than any request takes on a busy machine
+    services = make_services(settings, store, ingestor)
+    with LoginServer(services) as server:
+        statuses = [server.login("staff", "guess", forwarded_for="198.51.100.7") for _ in range(8)]
+        assert statuses[0] == 401 and set(statuses[1:]) == {429}  # slowed down, then stopped
+        assert server.login("staff", "correct horse battery", forwarded_for="192.0.2.44") == 303
+    clients = audited_clients(settings)
+    assert clients[0] == "198.51.100.7" and clients[-1] == "192.0.2.44"  # the proxy's header names the client
+    actions = [json.loads(line)["action"] for line in settings.audit_log.read_text().splitlines()]
+    assert actions.count("login_throttled") == 7 and actions[-1] == "login"
+
+
+def test_a_busy_port_is_refused_before_the_models_load(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FINCHAT_")}
+        env.update(FINCHAT_DATA_DIR=str(tmp_path / "data"), GRADIO_SERVER_PORT=str(port),
+                   FINCHAT_CONFIG=str(tmp_path / "none.toml"))
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, str(ROOT / "app.py")], env=env, capture_output=True, text=True,
+                              timeout=120)
+        took = time.monotonic() - started
+    assert done.returncode != 0 and f"cannot listen on 127.0.0.1:{port}" in done.stderr, done.stderr[-500:]
+    assert not (tmp_path / "data" / "chroma").exists()  # it stopped before opening the store or loading a model
+    assert took < 60
+
+
+def test_gradio_server_port_is_honoured_and_finchat_port_wins(monkeypatch):
+    from finchat.settings import load_settings
+
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7000")
+    assert load_settings().web.port == 7000
+    monkeypatch.setenv("FINCHAT_PORT", "8123")
+    assert load_settings().web.port == 8123
+
+
+def test_start_up_empties_tmp_and_points_the_gradio_cache_under_the_data_dir(settings, monkeypatch):
+    from finchat.web.services import clear_tmp
+
+    monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
+    stale = settings.tmp_dir / "ingest-abc" / "letter.txt"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("an unredacted copy left by a killed upload")
+    parked = settings.tmp_dir / "gradio" / "0f" / "parked.md"
+    parked.parent.mkdir(parents=True)
+    parked.write_text("an anonymous upload")
+    clear_tmp(settings)
+    assert not stale.exists() and not parked.exists()
+    assert Path(os.environ["GRADIO_TEMP_DIR"]) == (settings.tmp_dir / "gradio").resolve()
+
+
+KILLED_UPLOAD = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    sys.path.insert(0, {root!r})
+    from finchat.settings import load_settings
+    from finchat.web.services import Services, clear_tmp
+    from tests.test_web_security import make_services
+    from ingest.pipeline import Ingestor
+    from vectorstore.store import ChunkStore
+
+    settings = load_settings(data_dir=Path({data!r}))
+    settings.web.staff_password = "correct horse battery"
+    settings.ingest.chunks_per_commit = 1  # each file is committed on its own, so the kill falls between files
+    settings.ingest.prepare_workers = 0
+    clear_tmp(settings)
+    store = ChunkStore(settings)
+    services = make_services(settings, store, Ingestor.from_settings(settings, store))
+    token = services.auth.login("staff", "correct horse battery", "127.0.0.1")
+    paths = []
+    for name in sys.argv[1:]:
+        cached = services.upload_cache / "u" / name
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(Path({samples!r}, name).read_bytes())
+        paths.append(cached)
+    services.remember_uploads(token, [str(p) for p in paths])
+
+    def killed_after_the_first(result):
+        os.kill(os.getpid(), signal.SIGKILL)  # the real thing: no clean-up code runs after this
+
+    services.upload(token, paths, on_file=killed_after_the_first)
+""")
+
+
+def test_a_kill_mid_upload_keeps_the_landed_file_audited_and_its_copies_go_at_start_up(tmp_path, settings, embedder):
+    from vectorstore.store import ChunkStore
+
+    data = settings.data_dir  # the store is opened here only after the killed process is gone
+    script = tmp_path / "killed_upload.py"
+    script.write_text(KILLED_UPLOAD.format(root=str(ROOT), data=str(data), samples=str(SAMPLES)))
+    names = ["faq.md", "branch_notice.md", "rates.html"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FINCHAT_")}
+    env["FINCHAT_INGEST__DETECT_NAMES"] = "false"
+    done = subprocess.run([sys.executable, str(script), *names], env=env, capture_output=True, text=True,
+                          timeout=600, cwd=ROOT)
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+
+    landed = [json.loads(line)["details"] for line in settings.audit_log.read_text().splitlines()
+              if json.loads(line)["action"] == "upload"]
+    assert len(landed) == 1 and landed[0]["status"] == "added"  # audited as it landed, before the kill
+    first = landed[0]["file"]
+    assert (data / "uploads" / first).read_bytes() == (SAMPLES / first).read_bytes()  # its original is kept
+    assert ChunkStore(settings, embedder=embedder).file_record(first) is not None
+    left = [p for p in settings.tmp_dir.glob("ingest-*/*")]
+    assert left, "the kill left the in-flight copies of the other files (unredacted) under tmp_dir"
+    from finchat.web.services import clear_tmp
+
+    clear_tmp(settings)  # what Services.from_settings does first at every start
+    assert not list(settings.tmp_dir.glob("ingest-*"))
+    with pytest.raises(StopIteration):
+        next(settings.tmp_dir.rglob("*.md"))
