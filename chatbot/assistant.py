@@ -46,7 +46,7 @@ class Answer:
     text: str
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
-    reason: str = "answered"  # answered | quoted | no_evidence | out_of_scope | empty | too_long
+    reason: str = "answered"  # answered | quoted | no_evidence | out_of_scope | guide | empty | too_long
     unsupported: list[str] = field(default_factory=list)  # figures the guard refused to show
     timings: dict[str, float] = field(default_factory=dict)
     model: str = ""
@@ -102,6 +102,10 @@ class Assistant:
             text = prompts.OUT_OF_SCOPE.format(disclaimer=a.disclaimer, contact=self.contact())
             yield from self._canned(q, text, "out_of_scope", start)
             return
+        if prompts.is_small_talk(q):  # "help", "hi", "thanks": what can be asked, not the last answer again
+            text = prompts.GUIDE.format(institution=a.institution, contact=self.contact())
+            yield from self._canned(q, text, "guide", start)
+            return
 
         with self._asking_lock:
             self._asking += 1
@@ -122,13 +126,15 @@ class Assistant:
     def _answer(self, q: str, history: Sequence[dict[str, str]], start: float,
                 audiences: Sequence[str]) -> Iterator[str | Answer]:
         a = self.settings.assistant
-        query = self.standalone(q, history)
-        hits = self.retriever.retrieve(query, audiences=audiences)
-        weights = self.retriever.term_weights()
-        evidence = pick_evidence(query, hits, self.lines, a.evidence_lines, a.lexical_weight, a.kind_penalty,
-                                 weights)
+        for query in self.readings(q, history):
+            hits = self.retriever.retrieve(query, audiences=audiences)
+            weights = self.retriever.term_weights()
+            evidence = pick_evidence(query, hits, self.lines, a.evidence_lines, a.lexical_weight, a.kind_penalty,
+                                     weights)
+            why = self.abstainer.why_not(query, evidence, hits, weights)
+            if not why:
+                break
         retrieved = time.perf_counter()
-        why = self.abstainer.why_not(query, evidence, hits, weights)
         if why:
             log.info("abstained (%s): %r", why, q)
             yield from self._canned(q, prompts.IDK.format(contact=self.contact()), "no_evidence", start)
@@ -167,12 +173,18 @@ class Assistant:
 
     # --- steps -------------------------------------------------------------------------------
 
-    def standalone(self, question: str, history: Sequence[dict[str, str]]) -> str:
-        """A follow-up ("and for international ones?") is searched together with the previous question."""
+    def readings(self, question: str, history: Sequence[dict[str, str]]) -> list[str]:
+        """The queries to try in turn until one finds an answer: a follow-up that leans on the conversation
+        ("and for international ones?") is read with the previous question first; a short question without such
+        a word is read alone first, and with the previous question only if alone it finds nothing; a longer one
+        is a new topic and is read alone, so it is never answered with the previous topic's figures."""
         previous = [m["content"] for m in history if m.get("role") == "user"]
-        if previous and (len(key_terms(question)) <= 3 or _ANAPHORA.search(question)):
-            return f"{previous[-1]} {question}"
-        return question
+        if not previous:
+            return [question]
+        combined = f"{previous[-1]} {question}"
+        if _ANAPHORA.search(question):
+            return [combined, question]
+        return [question, combined] if len(key_terms(question)) <= 3 else [question]
 
     def contact(self) -> str:
         """The contact route: from settings, else the customer-service number the public documents publish."""

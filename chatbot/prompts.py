@@ -26,6 +26,20 @@ OUT_OF_SCOPE = (
 EMPTY_QUESTION = "Please type a question, for example: \"What is the monthly fee for a checking account?\""
 TOO_LONG = "Your message is {length:,} characters long; please keep questions under {limit:,} characters."
 GUARD_NOTE = "From our documents:"
+GUIDE = (
+    "I'm the virtual assistant of {institution}. I answer questions about fees, rates, cards, accounts and our "
+    "policies from our published documents, and show where each answer comes from. You could ask, for example, "
+    "\"What is the monthly fee for checking?\" or \"How do I dispute a card transaction?\" For anything about "
+    "your own account, please {contact}."
+)
+
+# Messages that are conversation, not a question about the documents: they get GUIDE. Only a whole message counts,
+# so "hi, what is the wire fee?" is still a question.
+_SMALL_TALK = re.compile(
+    r"^\W*(help( me)?|hi|hello|hey|good (morning|afternoon|evening)|thanks?( you)?( very much)?|thank you|ok(ay)?|"
+    r"menu|start|test(ing)?|what can you (do|help( me)? with)|who are you|what are you|are you a (bot|robot|human))"
+    r"\W*$", re.IGNORECASE,
+)
 
 # Requests for advice about the customer's own money that a service assistant must not give.
 _ADVICE = re.compile(
@@ -41,6 +55,10 @@ _ADVICE = re.compile(
 
 def is_advice_request(question: str) -> bool:
     return bool(_ADVICE.search(question))
+
+
+def is_small_talk(message: str) -> bool:
+    return bool(_SMALL_TALK.match(message))
 
 
 def context_block(quotes: list[tuple[int, str, str]], labels: bool = False) -> str:

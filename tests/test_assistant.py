@@ -193,6 +193,27 @@ def test_follow_up_uses_the_conversation(quoting):
     assert "1:30" not in alone.text
 
 
+WIRE_TALK = [{"role": "user", "content": "What is the cut-off time for domestic wires?"},
+             {"role": "assistant", "content": "Domestic wires requested by 3:00 p.m. ET go out the same day. [1]"}]
+
+
+@pytest.mark.parametrize("message", ["help", "Hi!", "thanks", "What can you do?", "ok"])
+def test_help_and_small_talk_get_a_guide_not_the_last_answer(quoting, message):
+    answer = quoting.ask(message, WIRE_TALK)
+    assert answer.reason == "guide" and answer.citations == []
+    assert "virtual assistant" in answer.text and "3:00" not in answer.text and "wire" not in answer.text.lower()
+    assert "customer service" in answer.text  # and the way to a person
+
+
+def test_a_new_topic_after_a_conversation_is_read_on_its_own(quoting):
+    """A question that stands alone is not searched with the previous one: its answer has its own figure only."""
+    alone = quoting.ask("how much is a stop payment")
+    after = quoting.ask("how much is a stop payment", WIRE_TALK)
+    assert "$32.00" in after.text and after.text == alone.text
+    longer = quoting.ask("What is the monthly fee for Basic Checking?", WIRE_TALK)
+    assert "$12" in longer.text and "wire" not in longer.text.lower()
+
+
 def test_empty_and_over_long_questions_are_refused_without_retrieval(quoting):
     start = time.perf_counter()
     long = quoting.ask("What is the overdraft fee? " * 800)  # ~21,000 characters
