@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
@@ -57,7 +58,7 @@ class UploadGuard:
             return
         if path.startswith(f"{STAFF_PATH}{GRADIO_API}/") and scope["method"] == "POST" and user:
             body = await _read_body(receive)
-            foreign = [p for p in _named_files(body) if not self.services.auth.uploaded(token, _resolved(p))]
+            foreign = [p for p in _named_files(body) if not self.services.from_this_session(token, Path(p))]
             if foreign:
                 log.warning("refused a staff call naming files it did not upload: %s", foreign)
                 for named in foreign:
@@ -131,12 +132,6 @@ def _named_files(body: bytes) -> list[str]:
         elif isinstance(item, list):
             stack.extend(item)
     return found
-
-
-def _resolved(path: str) -> str:
-    from pathlib import Path
-
-    return str(Path(path).resolve())
 
 
 def _client(scope: Scope) -> str:

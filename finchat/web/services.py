@@ -220,7 +220,7 @@ class Services:
             for n, path in enumerate(paths):
                 path = Path(path)
                 name = path.name
-                if not self._from_this_session(token, path):
+                if not self.from_this_session(token, path):
                     log.warning("refused upload of %s: not uploaded by this session", path)
                     self.audit.append("upload_refused", user, client=client, path=str(path))
                     done(FileResult(name, "failed", error=f"{name}: refused: not a file uploaded in this session"))
@@ -298,7 +298,7 @@ class Services:
     def uploads_dir(self) -> Path:
         return self.settings.data_dir / UPLOADS
 
-    def _from_this_session(self, token: str | None, path: Path) -> bool:
+    def from_this_session(self, token: str | None, path: Path) -> bool:
         """The path, resolved before anything reads it, lies in the upload cache and this session put it there."""
         resolved = path.resolve()
         return resolved.is_relative_to(self.upload_cache.resolve()) and self.auth.uploaded(token, str(resolved))
@@ -356,7 +356,7 @@ def source_dict(c: Citation) -> dict:
 
 
 def _audited(r: FileResult) -> dict:
-    entry: dict = {"file": r.file, "status": r.status, "chunks": r.chunks, "audience": getattr(r, "audience", "")}
+    entry: dict = {"file": r.file, "status": r.status, "chunks": r.chunks, "audience": r.audience}
     if r.error:
         entry["error"] = r.error
     if r.redactions:
