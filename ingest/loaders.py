@@ -28,6 +28,7 @@ from pathlib import Path
 from ingest.document import Document, LoadError, Section
 from ingest.docx_reader import read_docx
 from ingest.markup import read_html, read_markdown
+from ingest.records import rebuild, text_sections
 from ingest.text import clean_text, decode_text, render_row
 
 __all__ = ["KINDS", "Document", "LoadError", "Section", "load"]
@@ -88,7 +89,7 @@ def load(path: Path, max_bytes: int) -> Document:
         from ingest.pdf import read_pdf  # imported here: pdfplumber is slow to import and only PDFs need it
 
         title, sections, pages = read_pdf(data, name)
-        doc = Document(name, kind, title or path.stem, sections, pages)
+        doc = Document(name, kind, title or path.stem, [rebuild(s) for s in sections], pages)
     else:
         doc = _READERS[kind](data, name, path.stem)
     doc.sections = [s for s in doc.sections if s.text]
@@ -141,7 +142,8 @@ def _looks(found: str, data: bytes) -> str:
 
 
 def _read_txt(data: bytes, name: str, stem: str) -> Document:
-    return Document(name, "txt", stem, [Section(clean_text(decode_text(data, name)))])
+    """Headings, space-aligned tables and bullets rebuilt from the layout (`ingest.records`)."""
+    return Document(name, "txt", stem, text_sections(decode_text(data, name)))
 
 
 def _read_csv(data: bytes, name: str, stem: str) -> Document:
