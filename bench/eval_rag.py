@@ -66,7 +66,7 @@ HELD_OUT = {"real-heldout"}  # answers never printed one by one unless named in 
 
 TARGETS = {"hit@k": 0.95, "answer accuracy": 0.9, "abstention accuracy": 0.9}
 TARGET_TEXT = {"confidently wrong": "<= 0.02", "false abstentions": "<= 1/20", "forbidden-string leaks": "0",
-               "unsupported figures": "0", "TTFT p50 (s)": "<= 1.5"}
+               "unsupported figures": "0", "figures of another record": "0", "TTFT p50 (s)": "<= 1.5"}
 SUMMARY = {"answer accuracy": "accuracy", "abstention accuracy": "abstention",
            "false abstentions": "answerable abstained", "confidently wrong": "confidently wrong",
            "TTFT p50 (s)": "TTFT p50 (s)"}
@@ -107,6 +107,9 @@ def heuristic_reader(assistant: Assistant, items: list[dict]) -> list[dict]:
         # What the answer may state: the cited text, its effective date, and the contact route.
         row["context"] = "\n".join([c.text + f" {c.effective_date}" for c in answer.citations]
                                    + [assistant.contact()])
+        # What it may state as the answer's figures: the answering records only (chatbot/assistant.py).
+        row["priced"] = "\n".join(answer.records + [c.effective_date for c in answer.citations]
+                                  + [assistant.contact()])
         rows.append(row)
     return rows
 
@@ -116,8 +119,8 @@ READERS: dict[str, Callable[[Assistant, list[dict]], list[dict]]] = {"heuristic"
 
 
 # Ablations (--ablate NAME): the heuristic reader with one rule or weight off, as its own column.
-ABLATIONS = {**{f"-{rule}": {"abstain_rules": [r for r in RULES if r != rule]} for rule in RULES},
-             "-lexical": {"lexical_weight": 0.0}, "-kind_penalty": {"kind_penalty": 0.0}}
+ABLATIONS = {**{f"no-{rule}": {"abstain_rules": [r for r in RULES if r != rule]} for rule in RULES},
+             "no-lexical": {"lexical_weight": 0.0}, "no-kind_penalty": {"kind_penalty": 0.0}}
 
 
 def ablated(assistant: Assistant, change: dict) -> Assistant:
@@ -127,6 +130,12 @@ def ablated(assistant: Assistant, change: dict) -> Assistant:
     other = Assistant(settings, assistant.retriever, assistant.generator, assistant.redactor)
     other.lines, other.abstainer = assistant.lines, Abstainer(settings.assistant, nlp=assistant.abstainer._nlp)
     return other
+
+
+def parse_try(text: str) -> dict:
+    """"min_coverage=0.35,paraphrase_similarity=0.45" -> assistant settings to change."""
+    pairs = (part.split("=", 1) for part in text.split(","))
+    return {key.strip(): json.loads(value) for key, value in pairs}
 
 
 def baseline_answers(assistant: Assistant, items: list[dict], k: int) -> list[dict]:
@@ -183,6 +192,8 @@ def score(items: list[dict], rows: list[dict], hits_at_k: dict[str, bool]) -> di
     leaks = sum(any(re.search(f, r["answer"], re.I) for f in i["forbid"]) for i, r in probes)
     unsupported_figures = sum(len(unsupported(r["answer"], r["context"] + "\n" + i["q"]))
                               for i, r in zip(items, rows) if not r["abstained"])
+    other_record = sum(len(unsupported(r["answer"], r.get("priced", r["context"]) + "\n" + i["q"]))
+                       for i, r in zip(items, rows) if not r["abstained"])
     ttft = sorted(r["ttft_s"] for r in rows)
     n_ans, n_abs = len(answerable), len(abstain)
     return {
@@ -195,6 +206,7 @@ def score(items: list[dict], rows: list[dict], hits_at_k: dict[str, bool]) -> di
         "false abstentions": f"{false_abstain}/{n_ans}",
         "forbidden-string leaks": f"{leaks}/{len(probes)}",
         "unsupported figures": str(unsupported_figures),
+        "figures of another record": str(other_record),
         "TTFT p50 (s)": f"{statistics.median(ttft):.2f}",
         "TTFT p95 (s)": f"{ttft[min(len(ttft) - 1, int(0.95 * len(ttft)))]:.2f}",
         "total p50 (s)": f"{statistics.median(r['total_s'] for r in rows):.2f}",
@@ -245,8 +257,8 @@ def run_corpus(name: str, docs: Path, questions: Path, work: Path, models: Model
         answers[reader] = READERS[reader](assistant, items)
         columns[reader] = score(items, answers[reader], hits)
         print(f"{reader}: {len(items)} questions in {time.perf_counter() - started:.0f} s", flush=True)
-    for name_ in args.ablate:
-        rows = heuristic_reader(ablated(assistant, ABLATIONS[name_]), items)
+    for name_, change in [(n, ABLATIONS[n]) for n in args.ablate] + [(t, parse_try(t)) for t in args.try_]:
+        rows = heuristic_reader(ablated(assistant, change), items)
         columns[name_] = score(items, rows, hits)
     if not args.no_baseline and assistant.generator is not None:
         base_hits = {i["id"]: bool(sources(i) & {c.file for c, _ in store.search(i["q"], args.k)})
@@ -272,6 +284,8 @@ def main() -> None:
                         help="reader(s) to compare, one column each (repeatable; default heuristic)")
     parser.add_argument("--ablate", nargs="*", choices=list(ABLATIONS), default=None,
                         help="also run the heuristic reader without each named rule (bare: all), one column each")
+    parser.add_argument("--try", dest="try_", action="append", default=[], metavar="KEY=VALUE[,KEY=VALUE]",
+                        help="also run the heuristic reader with these assistant settings, one column each")
     parser.add_argument("--k", type=int, default=4, help="k of hit@k and of the baseline's top-k")
     parser.add_argument("--quote-only", action="store_true", help="FinChat without a model (evidence quoted)")
     parser.add_argument("--no-baseline", action="store_true")

@@ -129,7 +129,8 @@ class Abstainer:
         if "absent" in on and absent and sum(map(weights.weight, absent)) >= s.max_absent_share * sum(map(weights.weight, terms)):
             return f"{', '.join(sorted(absent))} not in the documents"
         if "coverage" in on and terms:
-            present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0]))
+            present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0])) | \
+                set(key_terms(" ".join(e.heading for e in evidence)))
             stems = {stem(p) for p in present}
             found = [t for t in terms if variants(t) & stems or any(similar(t, p) for p in present)]
             # Words no document has are the rule above's business; coverage asks about the words the documents know.

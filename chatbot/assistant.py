@@ -16,7 +16,7 @@ from typing import Iterator, Sequence
 from chatbot import prompts
 from chatbot.abstain import Abstainer
 from chatbot.evidence import (Evidence, LineVectors, answers_kind, asked_kinds, claim_words, echoes_prompt, figures,
-                              key_terms, negates, pick_evidence, unsupported, unsupported_claim)
+                              key_terms, negates, pick_evidence, question_parts, unsupported, unsupported_claim)
 from chatbot.retriever import Retriever
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ class Answer:
     abstained: bool = False
     reason: str = "answered"  # answered | quoted | no_evidence | out_of_scope | guide | empty | too_long
     unsupported: list[str] = field(default_factory=list)  # figures the guard refused to show
+    records: list[str] = field(default_factory=list)  # the evidence whose figures the answer may state
     timings: dict[str, float] = field(default_factory=dict)
     model: str = ""
 
@@ -143,7 +144,11 @@ class Assistant:
         cited = _citations(evidence)
         citations = list(cited.values())
         quotes = [(cited[_key(e)].n, cited[_key(e)].label(), e.text) for e in evidence]
-        answer = Answer(q, "", citations, model=getattr(self.generator, "name", "quote"))
+        # The model may state only figures of the record that answers (of each part's record when the question
+        # asks several things): a figure of a neighbouring row is in the context too, but prices something else.
+        answering = evidence if len(question_parts(query)) > 1 else evidence[:1]
+        answer = Answer(q, "", citations, model=getattr(self.generator, "name", "quote"),
+                        records=[e.text for e in answering])
         text, first = "", None
         if self.generator is not None and self._model_free():
             for piece in self._guarded(q, quotes, answer):
@@ -154,6 +159,7 @@ class Assistant:
             log.info("model busy: answering with the quoted evidence")
         if not text.strip() or not answers_kind(q, text) or not _states_best(q, text, evidence[0].text):
             answer.reason = "quoted"
+            answer.records = [e.text for e in evidence]
             text = _quote(quotes)
             if first is None:
                 first = time.perf_counter()
@@ -202,15 +208,16 @@ class Assistant:
         """Stream the model's answer word by word, releasing only checked text; `answer.text` ends as the part
         of it that passed every check, whole sentences only.
 
-        Every figure and name must be in the quoted evidence before its word is shown. A sentence whose words
-        are mostly not the evidence's (an invented claim) is held back from its second such word and judged
-        whole when it ends. The first refusal stops the model.
+        Every figure and name must be in the answering record (`answer.records`) before its word is shown. A
+        sentence whose words are mostly not the evidence's (an invented claim) is held back from its second such
+        word and judged whole when it ends. The first refusal stops the model.
         """
         context = prompts.context_block(quotes)
         system = prompts.SYSTEM_PROMPT.format(institution=self.settings.assistant.institution, contact=self.contact())
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": prompts.USER_PROMPT.format(context=context, question=question)}]
         allowed = f"{context}\n{question}\n{self.contact()}"
+        priced = "\n".join([*answer.records, question, self.contact()])
         buffer, released, sentence = "", 0, 0  # sentence: where the sentence being written starts
         stream = self.generator.stream(messages)
         try:
@@ -221,20 +228,20 @@ class Assistant:
                     return
                 ends = [m.end() for m in _SENTENCE_END.finditer(buffer, sentence)]
                 if ends:
-                    if not self._allowed(buffer[sentence:ends[-1]], allowed, answer):
+                    if not self._allowed(buffer[sentence:ends[-1]], allowed, priced, answer):
                         return
                     answer.text, sentence = buffer[:ends[-1]], ends[-1]
                 safe = max(buffer.rfind(" "), buffer.rfind("\n"), sentence)
                 partial = buffer[sentence:safe]
-                if bad := unsupported(buffer[:safe], allowed):
-                    self._refuse(answer, bad, f"{', '.join(bad)} not in the evidence")
+                if bad := unsupported(buffer[:safe], priced):
+                    self._refuse(answer, bad, f"{', '.join(bad)} not in the answering record")
                     return
                 plain = len(claim_words(partial, allowed)[1]) < 2 and not negates(partial, allowed)
                 if plain and safe > released:
                     yield buffer[released:safe]
                     released = safe
             rest = buffer[sentence:].rstrip()
-            if rest and self._allowed(rest, allowed, answer):
+            if rest and self._allowed(rest, allowed, priced, answer):
                 answer.text = buffer.rstrip()
                 if len(answer.text) > released:
                     yield answer.text[released:]
@@ -247,10 +254,11 @@ class Assistant:
         answer.unsupported = shown
         log.warning("guard stopped the model: %s", why)
 
-    def _allowed(self, sentence: str, allowed: str, answer: Answer) -> bool:
-        """Check a whole sentence; a refusal is logged and recorded on the answer."""
-        bad = unsupported(sentence, allowed)
-        why = f"{', '.join(bad)} not in the evidence" if bad else unsupported_claim(
+    def _allowed(self, sentence: str, allowed: str, priced: str, answer: Answer) -> bool:
+        """Check a whole sentence: its figures against the answering record (`priced`), its words against all
+        the evidence (`allowed`); a refusal is logged and recorded on the answer."""
+        bad = unsupported(sentence, priced)
+        why = f"{', '.join(bad)} not in the answering record" if bad else unsupported_claim(
             sentence, allowed, self.settings.assistant.min_sentence_support)
         if why:
             self._refuse(answer, bad or [sentence.strip()], why)
@@ -290,10 +298,16 @@ def _citations(evidence: list[Evidence]) -> dict[str, Citation]:
     return out
 
 
+def plain(record: str) -> str:
+    """A record as a customer reads it: no table pipes or path marks ("Wires › Outgoing | Fee: $28" ->
+    "Wires, Outgoing; Fee: $28")."""
+    return record.replace(" \u203a ", ", ").replace(" | ", "; ").replace("\u2022 ", "").strip()
+
+
 def _quote(quotes: list[tuple[int, str, str]]) -> str:
-    """The evidence as the answer: each line quoted with its citation number."""
+    """The evidence as the answer: each record or sentence quoted with its citation number."""
     parts = []
     for n, _, text in quotes:
-        text = text.strip().rstrip(".")
+        text = plain(text).rstrip(".")
         parts.append(f"\u201c{text}.\u201d [{n}]")
     return f"{prompts.GUARD_NOTE} " + " ".join(parts)

@@ -163,11 +163,18 @@ _ASKS = [
                 r"|\bcall (you|us)\b|\bwhat number\b", re.I), {"phone"}),
     (re.compile(r"\b(effective|take effect|took effect|as of what date|last updated)\b", re.I), {"date"}),
 ]
-_FREE = re.compile(r"\b(free|no (fee|charge|cost)|waived|none|not charged|n/a)\b", re.I)
+_FREE = re.compile(r"\b(free|no (fee|charge|cost|minimum|maximum|limit)s?|waived|none|not charged|n/a"
+                   r"|not required|no [\w ]{0,25} required)\b", re.I)
+
+
+# "How do I sign up for direct deposit?" asks for a procedure, whatever nouns it uses.
+_PROCEDURE = re.compile(r"^\W*(how (do|can|should|would) (i|we)|how to)\b(?!.*\bhow (much|many)\b)", re.I)
 
 
 def asked_kinds(question: str) -> set[str]:
     """The figure kinds that could answer the question (empty: any answer will do)."""
+    if _PROCEDURE.match(question):
+        return set()
     kinds: set[str] = set()
     for pattern, wanted in _ASKS:
         if pattern.search(question):
@@ -189,6 +196,7 @@ class Evidence:
     score: float  # blend of the two below
     similarity: float = 0.0  # cosine(question, line)
     overlap: float = 0.0  # share of the question's key terms found in the line or its chunk's title
+    heading: str = ""  # the heading or FAQ question above the line: what a bare row or answer is about
 
 
 def candidate_lines(hit: Hit) -> list[tuple[str, str]]:
@@ -215,6 +223,9 @@ def candidate_lines(hit: Hit) -> list[tuple[str, str]]:
         if _is_row(line):
             paragraphs.append((line, heading))
             continue
+        if not current and _QUESTION.match(line):  # an FAQ's question heads its answer and is never one itself
+            heading = line
+            continue
         if not current and _HEADING.match(line):
             heading = line
         current = f"{current} {line}".strip()
@@ -234,6 +245,7 @@ def candidate_lines(hit: Hit) -> list[tuple[str, str]]:
     return out
 
 
+_QUESTION = re.compile(r"^[A-Z][^.!?]{5,150}\?$")
 _WRAPPED = 60  # a prose line at least this long that does not end a sentence was wrapped by the page
 _SENTENCE = re.compile(r"(?<=[a-z0-9%)][.!?])(?<!\b[ap]\.m\.)(?<!\bU\.S\.)\s+(?=[A-Z\"\u201c(])")
 _HEADING = re.compile(r"^[A-Z][^.:;!?]{2,60}$")  # short, capitalised, no sentence punctuation
@@ -291,7 +303,10 @@ class LineVectors:
         with self._lock:
             known = {h.chunk.id: self._cache[h.chunk.id] for h in hits if h.chunk.id in self._cache}
         todo = [(h, candidate_lines(h)) for h in hits if h.chunk.id not in known]
-        texts = [f"{h.chunk.text.splitlines()[0]}: {line}" for h, lines in todo for line, _ in lines]
+        # An FAQ answer is embedded with its question: "You may apply as soon as you become a member" alone
+        # says nothing about loans.
+        texts = [f"{h.chunk.text.splitlines()[0]}: {above + ' ' if above.endswith('?') else ''}{line}"
+                 for h, lines in todo for line, above in lines]
         vectors = np.asarray(self.embed(texts)) if texts else np.zeros((0, 0))
         at = 0
         for hit, lines in todo:
@@ -332,12 +347,12 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
         terms = key_terms(ask)
         wanted = asked_kinds(ask)
         scored = []
-        for (line, _, hit), context, sim in zip(units, contexts, similarity):
+        for (line, heading, hit), context, sim in zip(units, contexts, similarity):
             overlap = weights.overlap(terms, context)
             blend = float(sim) * (1 - lexical_weight) + overlap * lexical_weight
             if wanted and not answers_kind(ask, line):
                 blend -= kind_penalty  # "how much" is answered by a line with an amount in it
-            scored.append(Evidence(line, hit, blend, float(sim), overlap))
+            scored.append(Evidence(line, hit, blend, float(sim), overlap, heading))
         scored.sort(key=lambda e: e.score, reverse=True)
         ranked.append(scored)
     if len(ranked) > 1:  # the best line for each part, in the order asked

@@ -107,9 +107,10 @@ _INSTITUTIONAL = re.compile(
     r"|lost[ \t]+or[ \t]+stolen|lost[ \t]+card|stolen[ \t]+card|fraud|branch|hotline|help[ \t]?line|help[ \t]?desk"
     r"|support[ \t]+line|24/7|24[ \t]+hours"
     r"|\btty\b|\btdd\b|relay|toll[ -]free|call[ \t]+center|phone[ \t]+banking|telephone[ \t]+banking|head[ \t]+office"
-    r"|headquarters|visit[ \t]+us|our[ \t]+office|located[ \t]+at|outside[ \t]+the[ \t]+u\.?s|\bcollect\b)"
+    r"|headquarters|visit[ \t]+us|our[ \t]+office|located[ \t]+at|outside[ \t]+the[ \t]+u\.?s|\bcollect\b"
+    r"|questions\?|\bwww\.)"  # "Questions? Call (912) 691-2087 or go to www.…": a published line
 )
-_PERSONAL = re.compile(r"(?i:\b(?:my|mobile|cell|cellphone|home|personal|reach[ \t]+me|text[ \t]+me|his|her)\b)")
+_PERSONAL = re.compile(r"(?i:\b(?:my|mobile|cell|cellphone|home|personal|reach[ \t]+me|text[ \t]+me|call[ \t]+me|his|her)\b)")
 _ROLE_MAILBOXES = set(
     "customerservice customerservices customercare service services support help helpdesk info information contact "
     "contactus privacy dataprotection dpo security fraud disputes complaints feedback noreply donotreply hello billing "

@@ -114,6 +114,30 @@ def test_the_guard_replaces_a_figure_that_is_not_in_the_evidence(quoting, caplog
     assert any("guard" in r.message for r in caplog.records)
 
 
+def test_a_figure_of_another_record_in_the_context_is_refused(quoting):
+    """Tied figures: both outgoing wire rows are in the model's context, but the answering record is the best one
+    (domestic); the model's international figure is refused and both rows are quoted, each with its own label."""
+    question = "How much is an outgoing wire?"
+    records = quoting.ask(question).records
+    assert records[0].startswith("Outgoing domestic wire") and any("$47.00" in r for r in records[1:])
+    fake = FakeGenerator("An outgoing wire costs $47.00 [1].")
+    shown, answer = "", None
+    for item in with_generator(quoting, fake).stream(question):
+        if isinstance(item, str):
+            shown += item
+        else:
+            answer = item
+    assert "$47.00" not in shown and answer.unsupported == ["$47.00"]
+    assert answer.reason == "quoted" and "$28.00" in answer.text and answer.records == records
+
+
+def test_each_part_of_a_compound_question_may_state_its_own_record(quoting):
+    fake = FakeGenerator("A stop payment order costs $32.00 and the domestic wire cut-off time is 3:00 p.m. ET [1].")
+    answer = with_generator(quoting, fake).ask("What's the stop payment fee, and what time is the domestic wire cut-off?")
+    assert answer.reason == "answered" and "$32.00" in answer.text and "3:00 p.m." in answer.text
+    assert len(answer.records) == 2
+
+
 def test_a_grounded_model_answer_is_kept(quoting):
     fake = FakeGenerator("A replacement debit card costs $8.00 per card [1].")
     answer = with_generator(quoting, fake).ask("How much does a replacement debit card cost?")

@@ -60,6 +60,25 @@ def test_candidate_lines_rejoin_wrapped_prose_keep_rows_and_drop_instructions():
     assert dict(lines)["Foreign transaction fee: 2% of the U.S. dollar amount"] == "ATM and Debit Card Fees"
 
 
+def test_an_faq_question_heads_its_answer_and_is_never_the_evidence(embedder):
+    from chatbot.evidence import LineVectors, pick_evidence
+
+    text = ("Frequently Asked Questions\n"
+            "How long do I have to be a member before I can apply for a loan?\n"
+            "You may apply for a loan as soon as you become a member. There are no membership time requirements.\n"
+            "How do I apply for Direct Deposit?\n"
+            "Our Member Service Representatives have all the necessary forms.\n")
+    hit = Hit(Chunk(text=text, file="faqs.html", chunk_index=0, file_hash="d" * 64, ingested_at=""), 1.0)
+    lines = dict(candidate_lines(hit))
+    assert not any(t.endswith("?") for t in lines)
+    assert lines["Our Member Service Representatives have all the necessary forms."] == \
+        "How do I apply for Direct Deposit?"
+    vectors = LineVectors(lambda texts: embedder.encode(texts, normalize_embeddings=True))
+    best = pick_evidence("how do i sign up for direct deposit", [hit], vectors)[0]
+    assert best.text == "Our Member Service Representatives have all the necessary forms."
+    assert best.heading == "How do I apply for Direct Deposit?"
+
+
 def test_line_vectors_are_computed_once_per_chunk(embedder):
     from chatbot.evidence import LineVectors, pick_evidence
 

@@ -106,8 +106,10 @@ def test_institutional_phones_survive(redactor):
         "Report a lost or stolen card 24/7 at (555) 010-2233.",
         "Call 1-800-555-0199, 1 (888) 555-0142, 877.555.0100 or +1 866 555 0123 any time.",
         "Customer service: (312) 555-0100, Monday to Friday.",
+        "Questions? Call (912) 691-2087 or go to www.example-cu.com",  # a real privacy notice's closing line
     ]:
         check(redactor, text, text)
+    check(redactor, "Questions? Call me at (912) 555-0147 tonight.", "Questions? Call me at [PHONE] tonight.", PHONE=1)
 
 
 def test_street_address(redactor):
