@@ -131,7 +131,7 @@ class Assistant:
             hits = self.retriever.retrieve(query, audiences=audiences)
             weights = self.retriever.term_weights()
             evidence = pick_evidence(query, hits, self.lines, a.evidence_lines, a.lexical_weight, a.kind_penalty,
-                                     weights)
+                                     weights, a.tier_weight)
             why = self.abstainer.why_not(query, evidence, hits, weights)
             if not why:
                 break

