@@ -60,7 +60,7 @@ def names(question: str) -> list[list[str]]:
 
 
 # The rules of `Abstainer.why_not`, each switchable by `assistant.abstain_rules` (bench/eval_rag.py --ablate).
-RULES = ("score", "names", "product_number", "compound", "absent", "coverage", "kind")
+RULES = ("score", "reader", "names", "product_number", "compound", "absent", "coverage", "kind")
 
 
 class Abstainer:
@@ -93,6 +93,8 @@ class Abstainer:
         on = self.rules
         if "score" in on and best.score < s.min_evidence_score:
             return f"evidence score {best.score:.2f} < {s.min_evidence_score}"
+        if "reader" in on and best.reader is not None and best.reader < s.reader_threshold:
+            return f"reader {best.reader:.2f} < {s.reader_threshold}: no record answers"
         lines = " ".join(e.text for e in evidence)
         vocabulary = set(key_terms(" ".join(h.chunk.text for h in hits)))
         vocabulary_stems = {stem(v) for v in vocabulary}

@@ -64,6 +64,11 @@ class Assistant:
         self._asking = 0  # questions being answered right now, in any thread
         self._asking_lock = threading.Lock()
         self.lines = LineVectors(retriever.store.embed, settings.assistant.line_cache_chunks)
+        self.reader = None
+        if settings.assistant.reader:
+            from chatbot.reader import Reader
+
+            self.reader = Reader(settings.assistant.reader)
 
     @classmethod
     def from_settings(cls, settings, store=None, use_model: bool = True) -> Assistant:
@@ -131,7 +136,7 @@ class Assistant:
             hits = self.retriever.retrieve(query, audiences=audiences)
             weights = self.retriever.term_weights()
             evidence = pick_evidence(query, hits, self.lines, a.evidence_lines, a.lexical_weight, a.kind_penalty,
-                                     weights, a.tier_weight)
+                                     weights, a.tier_weight, self.reader, a.reader_weight, a.reader_candidates)
             why = self.abstainer.why_not(query, evidence, hits, weights)
             if not why:
                 break

@@ -198,6 +198,7 @@ class Evidence:
     similarity: float = 0.0  # cosine(question, line)
     overlap: float = 0.0  # share of the question's key terms found in the line or its chunk's title
     heading: str = ""  # the heading or FAQ question above the line: what a bare row or answer is about
+    reader: float | None = None  # the learned reader's P(this answers the question), when one is configured
 
 
 def candidate_lines(hit: Hit) -> list[tuple[str, str]]:
@@ -327,13 +328,16 @@ class LineVectors:
 
 def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items: int = 2,
                   lexical_weight: float = 0.35, kind_penalty: float = 0.2,
-                  weights: TermWeights | None = None, tier_weight: float = 0.15) -> list[Evidence]:
+                  weights: TermWeights | None = None, tier_weight: float = 0.15, reader=None,
+                  reader_weight: float = 0.5, reader_candidates: int = 16) -> list[Evidence]:
     """The lines of the retrieved chunks that best answer the question, best first.
 
     Every candidate line is scored against the question (and each part of a compound question) by embedding
     similarity (line vectors from `lines`, so only the question is embedded here); term overlap, weighted by
     how rare each term is and matched through synonyms, adds what embeddings blur; a tier whose balance range
-    holds the amount the question names gains `tier_weight`, one whose range excludes it loses it.
+    holds the amount the question names gains `tier_weight`, one whose range excludes it loses it. A learned
+    `reader` (chatbot/reader.py) then rescores the best `reader_candidates`: its probability takes
+    `reader_weight` of the score they are ordered by (their `score` stays the heuristic one).
     """
     units, line_vectors = lines.lines(hits)
     if not units:
@@ -357,6 +361,14 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
             blend += tier_weight * tiers.fit(ask, line)
             scored.append(Evidence(line, hit, blend, float(sim), overlap, heading))
         scored.sort(key=lambda e: e.score, reverse=True)
+        if reader is not None:
+            top = scored[:reader_candidates]
+            probabilities = reader.scores(ask, [f"{e.hit.chunk.text.splitlines()[0]}: {e.text}" for e in top])
+            for e, p in zip(top, probabilities):
+                e.reader = float(p)
+            # The reader reorders; the heuristic score stays what the abstention thresholds were calibrated on.
+            top.sort(key=lambda e: (1 - reader_weight) * e.score + reader_weight * e.reader, reverse=True)
+            scored = top + scored[reader_candidates:]
         ranked.append(scored)
     if len(ranked) > 1:  # the best line for each part, in the order asked
         chosen: list[Evidence] = []

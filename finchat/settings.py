@@ -130,9 +130,14 @@ class AssistantSettings(BaseModel):
         0.6, description="Share of a generated sentence's content words that must be in the evidence or question."
     )
     abstain_rules: list[str] = Field(
-        ["score", "names", "product_number", "compound", "absent", "coverage", "kind"],
+        ["score", "reader", "names", "product_number", "compound", "absent", "coverage", "kind"],
         description="Abstention rules in force (chatbot/abstain.py RULES); each is kept by an ablation in bench/RESULTS.md.",
     )
+    reader: str = Field("", description="Folder of a reader trained by `finchat finetune reader`; empty = none.")
+    reader_weight: float = Field(0.5, description="Share of the learned reader's probability in evidence scores.")
+    reader_threshold: float = Field(
+        0.0, description="Abstain when the learned reader gives the best record less than this probability.")
+    reader_candidates: int = Field(16, ge=1, description="Best heuristic candidates the learned reader rescores.")
     tier_weight: float = Field(
         0.15, description="Evidence score added to a tier whose balance range holds the amount asked about "
         "(subtracted from one whose range excludes it).")

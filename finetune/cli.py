@@ -91,3 +91,28 @@ def publish(
         raise typer.Exit(1) from None
     pushed = f" and pushed to {push_to_hub}" if push_to_hub else ""
     console.print(f"adapter package written to {folder}{pushed}", highlight=False, markup=False)
+
+
+@app.command()
+def reader(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the trained reader.")] = Path("data/reader"),
+    institutions: Annotated[int, typer.Option("--institutions", min=1, help="Synthetic institutions to generate "
+                                                                             "(~84 pairs each).")] = 300,
+    epochs: Annotated[int, typer.Option("--epochs", min=1)] = 1,
+    threads: Annotated[int, typer.Option("--threads", min=0, help="torch CPU threads; 0 = torch's default.")] = 0,
+) -> None:
+    """Train the evidence reader: a cross-encoder from the bundled MiniLM weights on synthetic (question, record)
+    pairs with hard negatives (finetune/reader_data.py). Serve it with FINCHAT_ASSISTANT__READER=OUT.
+
+    Example: finchat finetune reader --out data/reader
+    """
+    import logging
+
+    from finetune.train_reader import train_reader
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    report = train_reader(out, n_institutions=institutions, epochs=epochs, threads=threads)
+    console.print(f"{report['pairs']} pairs, {report['steps']} steps in {report['seconds']:.0f} s, loss "
+                  f"{report['first_loss']:.3f} -> {report['last_loss']:.3f}, held-out pair accuracy "
+                  f"{report['held_out_accuracy']:.3f}; reader in {out}", highlight=False, markup=False)
+    console.print(f"Serve it: FINCHAT_ASSISTANT__READER={out} finchat serve", highlight=False, markup=False)
