@@ -144,6 +144,8 @@ def attach_headers(lines: list[str]) -> list[str]:
         if row is None:
             if line:  # "Current assets:" opens a group of rows; any other line closes it
                 group = line[:-1] if line.endswith(":") and len(line) <= 60 and SEP not in line else ""
+                if len(line) > 80 and SEP not in line and line.endswith("."):
+                    columns = None  # a paragraph between tables: the next table finds its own headers
             out.append(line)
             continue
         label, values = row

@@ -134,3 +134,12 @@ def test_plain_text_files_load_through_the_records_path(tmp_path):
     doc = load(path, 10**6)
     assert doc.sections[0].heading.endswith("SECTION 1 - WIRES")
     assert "\u2022 International outgoing wire in U.S. dollars: $45" in doc.sections[0].text
+
+
+def test_a_later_table_does_not_inherit_an_earlier_tables_headers():
+    lines = ["2023 | 2022", "Net revenues | 7,287 | 6,806",
+             "The table below shows the number of accounts opened at each of our branches during the period.",
+             "Main Street | 120 | 98"]
+    out = attach_headers(lines)
+    assert out[1].startswith("Net revenues | 2023: 7,287")
+    assert out[3] == "Main Street | 120 | 98"
