@@ -128,7 +128,8 @@ class Abstainer:
         nouns = {t.text.lower() for sent in asked for t in sent if t.pos_ in ("NOUN", "PROPN")}
         absent = [t for t in terms if t in nouns and not any(c.isdigit() for c in t)
                   and not weights.known(t) and not known(t)]
-        if "absent" in on and absent and sum(map(weights.weight, absent)) >= s.max_absent_share * sum(map(weights.weight, terms)):
+        if "absent" in on and absent and \
+                sum(map(weights.weight, absent)) >= s.max_absent_share * sum(map(weights.weight, terms)):
             return f"{', '.join(sorted(absent))} not in the documents"
         if "coverage" in on and terms:
             present = set(key_terms(lines)) | set(key_terms(best.hit.chunk.text.splitlines()[0])) | \

@@ -352,13 +352,14 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
         similarity = line_vectors @ ask_vectors[i]
         terms = key_terms(ask)
         wanted = asked_kinds(ask)
+        money = tiers.amounts(ask)  # once per question part, not per candidate line
         scored = []
         for (line, heading, hit), context, sim in zip(units, contexts, similarity):
             overlap = weights.overlap(terms, context)
             blend = float(sim) * (1 - lexical_weight) + overlap * lexical_weight
             if wanted and not answers_kind(ask, line):
                 blend -= kind_penalty  # "how much" is answered by a line with an amount in it
-            blend += tier_weight * tiers.fit(ask, line)
+            blend += tier_weight * tiers.fit(money, line)
             scored.append(Evidence(line, hit, blend, float(sim), overlap, heading))
         scored.sort(key=lambda e: e.score, reverse=True)
         if reader is not None:

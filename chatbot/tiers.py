@@ -65,10 +65,9 @@ def ranges(record: str) -> list[tuple[float, float]]:
     return found
 
 
-def fit(question: str, record: str) -> int:
-    """+1 when a range of the record holds an amount of the question, -1 when the record states ranges and none
-    holds it, 0 when either names no amount or range (the record is not a tier)."""
-    wanted = amounts(question)
+def fit(wanted: list[float], record: str) -> int:
+    """+1 when a range of the record holds one of the question's `amounts`, -1 when the record states ranges and
+    none holds it, 0 when either names no amount or range (the record is not a tier)."""
     if not wanted:
         return 0
     spans = ranges(record)

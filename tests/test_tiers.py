@@ -39,10 +39,10 @@ def test_ranges_a_record_states(record, expected):
 
 
 def test_fit_is_neutral_without_an_amount_or_a_range():
-    assert fit("What is the margin rate?", "Under $25,000: 11.85%") == 0
-    assert fit("Rate on $30,000?", "Outgoing domestic wire: $28.00") == 0
-    assert fit("Rate on $30,000?", "$25,000 to $49,999.99: 11.00%") == 1
-    assert fit("Rate on $30,000?", "Under $25,000: 11.85%") == -1
+    assert fit(amounts("What is the margin rate?"), "Under $25,000: 11.85%") == 0
+    assert fit(amounts("Rate on $30,000?"), "Outgoing domestic wire: $28.00") == 0
+    assert fit(amounts("Rate on $30,000?"), "$25,000 to $49,999.99: 11.00%") == 1
+    assert fit(amounts("Rate on $30,000?"), "Under $25,000: 11.85%") == -1
 
 
 def test_the_tier_that_holds_the_amount_is_picked(embedder):
