@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -57,10 +58,15 @@ class SearchAudience(str, Enum):
     all = "all"
 
 
-def _store(settings: Settings):
-    from vectorstore.store import ChunkStore
+def _store(settings: Settings, reindexing: bool = False):
+    """The store, or a clear message and exit 1 when its vectors are another embedding model's."""
+    from vectorstore.store import ChunkStore, ModelMismatch
 
-    return ChunkStore(settings)
+    try:
+        return ChunkStore(settings, reindexing=reindexing)
+    except ModelMismatch as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
 
 
 def _labelled(store):
@@ -96,19 +102,31 @@ def ingest(
         return
     ingestor = Ingestor.from_settings(settings, store)
     files = find_files(p for p in paths if p.exists())
-    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    if files:
+        store.embedder  # loading the model is not ingesting: keep it out of the pages/s shown
+    start = time.perf_counter()
+    rate = TextColumn("{task.fields[pages]:.1f} pages/s, {task.fields[chunks]:.1f} chunks/s")
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), rate, TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("ingest", total=len(files))
+        task = progress.add_task("ingest", total=len(files), pages=0.0, chunks=0.0)
+        done = {"pages": 0, "chunks": 0}
 
         def report(result) -> None:
             (console if result.ok else err).print(result.summary(), markup=False, highlight=False)
-            progress.advance(task)
+            if result.status in ("added", "replaced"):  # work done now, not files found unchanged
+                done["pages"] += result.pages or 1
+                done["chunks"] += result.chunks
+            elapsed = time.perf_counter() - start
+            progress.update(task, advance=1, pages=done["pages"] / elapsed, chunks=done["chunks"] / elapsed)
 
         results = ingestor.ingest(files, on_file=report,
                                   audience=None if audience is IngestAudience.auto else audience.value)
     failed = sum(not r.ok for r in results) + len(missing)
+    elapsed = time.perf_counter() - start
+    speed = (f"; {done['pages']} pages, {done['chunks']} chunks in {elapsed:.1f} s "
+             f"({done['pages'] / elapsed:.1f} pages/s, {done['chunks'] / elapsed:.1f} chunks/s)") if done["chunks"] else ""
     console.print(f"{len(results) - failed + len(missing)} ingested or unchanged, {failed} failed; "
-                  f"{ingestor.store.count()} chunks in the store", highlight=False)
+                  f"{ingestor.store.count()} chunks in the store{speed}", highlight=False)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -156,6 +174,34 @@ def docs_delete(name: Annotated[str, typer.Argument(help="File name as shown by 
         err.print(f"{name}: no such document (see `finchat docs list`)", markup=False)
         raise typer.Exit(1)
     console.print(f"{name}: deleted", markup=False)
+
+
+@docs_app.command("reindex")
+def docs_reindex(
+    originals: Annotated[list[Path] | None, typer.Argument(
+        help="Folders or files holding the documents' originals (e.g. samples/); uploads kept by the web app "
+             "are always used.", show_default=False)] = None,
+) -> None:
+    """Ingest every stored document again with today's settings and embedding model.
+
+    A document is re-read from its original where one is found (the web app's kept uploads, or the folders
+    given here), else its stored text is re-embedded. Run it after changing the embedding model.
+
+    Example: FINCHAT_VECTORSTORE__EMBEDDING_BACKEND=onnx-int8 finchat docs reindex samples/
+    """
+    from finchat.web.services import UPLOADS
+    from ingest.pipeline import Ingestor, kept_originals
+
+    settings = load_settings()
+    store = _store(settings, reindexing=True)
+    before = store.stored_model()
+    found = kept_originals(originals or [], settings.data_dir / UPLOADS)
+    results = Ingestor.from_settings(settings, store).reindex(
+        found, on_file=lambda r: (console if r.ok else err).print(r.summary(), markup=False, highlight=False))
+    failed = sum(not r.ok for r in results)
+    console.print(f"{len(results) - failed} of {len(results)} documents re-indexed; vectors by {store.model} "
+                  f"(were {before})", markup=False, highlight=False)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
@@ -260,6 +306,12 @@ def serve(
     from finchat.web.ui import build_demo
 
     settings = load_settings()
+    from vectorstore.store import ModelMismatch
+
     sock = claim_port(settings)  # a busy port is reported now, not after the models have loaded
-    services = Services.from_settings(settings, samples=samples or samples_dir())
+    try:
+        services = Services.from_settings(settings, samples=samples or samples_dir())
+    except ModelMismatch as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
     run_server(build_demo(services), services, sock)

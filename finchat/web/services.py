@@ -28,7 +28,7 @@ from finchat.settings import Settings
 from finchat.staff import LoginRefused, StaffAuth
 from ingest.audience import label_unlabelled
 from ingest.loaders import KINDS
-from ingest.pipeline import FileResult, Ingestor, find_files
+from ingest.pipeline import FileResult, Ingestor, kept_originals
 from vectorstore.store import ChunkStore, FileRecord
 
 log = logging.getLogger(__name__)
@@ -257,28 +257,11 @@ class Services:
         return deleted
 
     def reindex(self, token: str | None, on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-        """Re-ingest every stored document from its original (uploads, then samples) with today's settings.
-
-        Unchanged bytes would be skipped by the ingestor, and a new chunking could leave old chunks behind,
-        so each document is deleted and ingested again; customers may miss it for that moment.
-        """
+        """Re-ingest every stored document from its kept original (uploads, then samples) with today's settings;
+        a document without one is re-embedded from its stored text (`Ingestor.reindex`)."""
         user = self.require_staff(token)
-        results: list[FileResult] = []
         with self._writing:
-            originals = self._originals()
-            for record in self.store.list_files():
-                source = originals.get(record.file)
-                if source is None:
-                    result = FileResult(record.file, "failed", chunks=record.chunks, error=(
-                        f"{record.file}: its original file is not kept; upload it again to re-index it"))
-                else:
-                    self.store.delete_file(record.file)
-                    result = self.ingestor.ingest([source], audience=record.audience)[0]
-                    if result.ok:
-                        result.status = "replaced"
-                results.append(result)
-                if on_file:
-                    on_file(result)
+            results = self.ingestor.reindex(self._originals(), on_file)
         self.audit.append("reindex", user, files=[_audited(r) for r in results])
         return results
 
@@ -322,13 +305,7 @@ class Services:
         return ""
 
     def _originals(self) -> dict[str, Path]:
-        """Stored file name -> the file to re-read: a kept upload beats a sample of the same name."""
-        found: dict[str, Path] = {}
-        if self.samples is not None and self.samples.is_dir():
-            found.update({p.name: p for p in find_files([self.samples])})
-        if self.uploads_dir.is_dir():
-            found.update({p.name: p for p in self.uploads_dir.iterdir() if p.is_file()})
-        return found
+        return kept_originals([self.samples] if self.samples is not None else [], self.uploads_dir)
 
 
 def clear_tmp(settings: Settings) -> None:
