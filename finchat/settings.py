@@ -48,6 +48,10 @@ class IngestSettings(BaseModel):
                                    "committed; the model pads less, and so runs faster, on larger batches.")
     prepare_workers: int = Field(2, ge=0, description="Processes that read, redact and split files (forked; "
                                  "0 = in the ingesting process). The model embeds while they wait.")
+    pdf_engine: Literal["pdfium", "pdfplumber"] = Field(
+        "pdfium", description="Where PDF glyphs and ruling lines come from: PDFium (~5x faster on a dense 10-Q; a "
+        "page it cannot read is read by pdfminer) or pdfplumber (pdfminer) alone. The same layout logic follows."
+    )
 
 
 class VectorStoreSettings(BaseModel):

@@ -1,7 +1,8 @@
 """Read PDF, DOCX, HTML, Markdown, TXT and CSV files into sections of plain text.
 
 Contract used by the splitter and the pipeline (do not change without updating them):
-- `load(path, max_bytes)` returns a `Document` or raises `LoadError` whose message names the file and the cause.
+- `load(path, max_bytes, pdf_engine="pdfium")` returns a `Document` or raises `LoadError` whose message names
+  the file and the cause.
 - Every table row is rendered as ONE line, cells joined by " | " (two-column rows as "Label: value"),
   so the splitter can keep rows whole and a fee's label and amount stay together.
 
@@ -54,8 +55,10 @@ _MAGIC = [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"{\\rtf", "rtf"),
 _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
 
 
-def load(path: Path, max_bytes: int) -> Document:
-    """Read one uploaded file; raise LoadError with a message staff can act on."""
+def load(path: Path, max_bytes: int, pdf_engine: str = "pdfium") -> Document:
+    """Read one uploaded file; raise LoadError with a message staff can act on.
+
+    `pdf_engine` is settings.ingest.pdf_engine: where PDF glyphs come from (`ingest.pdf.read_pdf`)."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -88,7 +91,7 @@ def load(path: Path, max_bytes: int) -> Document:
     if kind == "pdf":
         from ingest.pdf import read_pdf  # imported here: pdfplumber is slow to import and only PDFs need it
 
-        title, sections, pages = read_pdf(data, name)
+        title, sections, pages = read_pdf(data, name, pdf_engine)
         doc = Document(name, kind, title or path.stem, [rebuild(s) for s in sections], pages)
     else:
         doc = _READERS[kind](data, name, path.stem)

@@ -1,8 +1,10 @@
 """PDF pages to plain text that keeps table rows and page columns intact (pdfplumber, MIT licence).
 
-Speed: we read pdfminer's layout objects (`page.layout`) rather than `page.chars`, because turning every
-glyph into pdfplumber's attribute dict costs more than parsing the page itself. Ruling lines found on the
-way are handed to pdfplumber's table finder as explicit lines, so only pages that draw lines pay for it.
+Engines: glyph boxes and ruling lines come from PDFium (`ingest.pdfium`, a few ms a page) or from
+pdfminer's layout objects (`page.layout`, ~0.2 s on a dense page; the reference, and the fallback for a
+page PDFium fails on or a file it cannot open). Both give the same boxes, to a fraction of a point, and
+all that follows is shared.
+Ruling lines go to pdfplumber's table finder as explicit lines, so only pages that draw lines pay for it.
 
 Reading order: glyphs become words and rows; rows are split into "segments" at gaps wider than about
 one em. A page-column gutter is the widest vertical strip in the middle half of the text that the fewest
@@ -16,18 +18,26 @@ import io
 import re
 from dataclasses import dataclass
 from itertools import groupby
+from operator import attrgetter
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ingest.document import LoadError, Section
+from ingest.ruled import find_tables
 from ingest.text import clean_text, render_row, render_table
+
+try:
+    from ingest import pdfium
+except (ImportError, AttributeError):  # a pypdfium2 without the calls it makes: pdfminer reads everything
+    pdfium = None
 
 _JUNK_TITLES = {"untitled", "untitled document", "(anonymous)", "(unspecified)", "title", "document"}
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs whose font has no character map
 _SPLIT_WORD = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")  # "state-\nment" inside a table cell
 _LEADER = re.compile(r"(.*?)[.·…_]{4,}(.*)")  # dot leaders between a label and its amount
+_TOP, _BOTTOM, _X0, _X1, _SIZE = (attrgetter(a) for a in ("top", "bottom", "x0", "x1", "size"))
 
 
 @dataclass(slots=True)
@@ -53,33 +63,44 @@ class _Row:
     table: list[str] | None = None  # rendered rows when this "row" is a whole ruled table
 
 
-def read_pdf(data: bytes, name: str) -> tuple[str, list[Section], int]:
-    """(title, one Section per page with text, page count); LoadError for damaged, locked or scanned PDFs."""
+def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> tuple[str, list[Section], int]:
+    """(title, one Section per page with text, page count); LoadError for damaged, locked or scanned PDFs.
+
+    engine "pdfium" reads glyphs and lines with PDFium (`ingest.pdfium`); a page it fails on, or a whole
+    file it cannot open, is read by pdfminer, whose errors name the cause (password, damage).
+    """
+    if engine not in ("pdfium", "pdfplumber"):
+        raise ValueError(f"unknown PDF engine {engine!r}")
     damaged = LoadError(f"{name}: the PDF is damaged and cannot be read")
     if b"%%EOF" not in data[-4096:]:  # the end marker is missing: the file was cut off (failed upload/copy)
         raise damaged
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise LoadError(f"{name}: the PDF is password-protected; remove the password and upload again") from exc
-        raise damaged from exc
+    doc = pdfium.open_document(data) if engine == "pdfium" and pdfium else None
+    plumber = None if doc else _open_plumber(data, name, damaged)
     sections, glyphs, cids = [], 0, 0
-    with pdf:
-        try:
-            pages = pdf.pages
-            for number, page in enumerate(pages, 1):
-                text, count = _page_text(page)
-                page.close()  # drop the cached layout: thousand-page files must not pile up in memory
-                glyphs += count
-                cids += len(_CID.findall(text))
-                sections.append(Section(clean_text(_CID.sub("", text)), page=number))
-        except LoadError:
-            raise
-        except Exception as exc:
-            raise damaged from exc
-        title = _metadata_title(pdf.metadata.get("Title"))
+    try:
+        pages = len(doc) if doc else len(plumber.pages)
+        for number in range(1, pages + 1):
+            text = None
+            if doc:
+                try:
+                    text, count = _page_text(*_pdfium_page(doc, number - 1))
+                except Exception:
+                    pass  # read this page with pdfminer instead
+            if text is None:
+                plumber = plumber or _open_plumber(data, name, damaged)
+                text, count = _page_text(*_plumber_page(plumber.pages[number - 1]))
+            glyphs += count
+            cids += len(_CID.findall(text))
+            sections.append(Section(clean_text(_CID.sub("", text)), page=number))
+        title = _metadata_title(pdfium.title(doc) if doc else plumber.metadata.get("Title"))
+    except LoadError:
+        raise
+    except Exception as exc:
+        raise damaged from exc
+    finally:
+        for opened in (doc, plumber):
+            if opened is not None:
+                opened.close()
     if not glyphs:
         raise LoadError(f"{name}: the PDF has no text layer (scanned image); it needs OCR before it can be ingested")
     if cids and not any(s.text for s in sections):
@@ -87,7 +108,17 @@ def read_pdf(data: bytes, name: str) -> tuple[str, list[Section], int]:
                         "it needs OCR before it can be ingested")
     _dehyphenate(sections)
     first_line = next((s.text.split("\n", 1)[0] for s in sections if s.text), "")
-    return title or first_line[:200], sections, len(pages)
+    return title or first_line[:200], sections, pages
+
+
+def _open_plumber(data: bytes, name: str, damaged: LoadError) -> pdfplumber.PDF:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise LoadError(f"{name}: the PDF is password-protected; remove the password and upload again") from exc
+        raise damaged from exc
 
 
 def _metadata_title(value: object) -> str:
@@ -116,8 +147,16 @@ def _dehyphenate(sections: list[Section]) -> None:
         section.text = re.sub(r"([^\W\d_]+)-\n([^\W\d_]+)(\S*)( ?)", join, section.text)
 
 
-def _page_text(page) -> tuple[str, int]:
-    """Text of one page and its glyph count (0 means no text layer)."""
+def _pdfium_page(doc, index: int) -> tuple[list[_Box], list[str], list, list]:
+    page = pdfium.Page(doc, index, _Box)
+    h_edges, v_edges = [], []
+    for pts, rect in page.outlines:
+        _edges(pts, rect, h_edges, v_edges)
+    return page.glyphs, page.sideways, h_edges, v_edges
+
+
+def _plumber_page(page) -> tuple[list[_Box], list[str], list, list]:
+    """Glyphs, sideways glyph texts and ruling-line edges of one page, from pdfminer's layout objects."""
     layout = page.layout
     height = layout.height
     glyphs, sideways, h_edges, v_edges = [], [], [], []
@@ -131,22 +170,28 @@ def _page_text(page) -> tuple[str, int]:
                 else:
                     sideways.append(obj.get_text())  # rotated stamps, watermarks, vertical labels
             elif isinstance(obj, LTCurve):
-                _edges(obj, height, h_edges, v_edges)
+                _edges([(x, height - y) for x, y in obj.pts], isinstance(obj, LTRect), h_edges, v_edges)
             elif isinstance(obj, LTContainer):
                 stack.append(obj)
+    page.close()  # drop the cached layout: thousand-page files must not pile up in memory
+    return glyphs, sideways, h_edges, v_edges
+
+
+def _page_text(glyphs: list[_Box], sideways: list[str], h_edges: list, v_edges: list) -> tuple[str, int]:
+    """Text of one page and its glyph count (0 means no text layer)."""
     if not glyphs:
         return "".join(sideways), len(sideways)
-    rows, prose = _tables(page, glyphs, h_edges, v_edges)
+    rows, prose = _tables(glyphs, h_edges, v_edges)
     rows += _rows(prose)
     rows.sort(key=lambda r: r.top)
     return "\n".join(_read_order(rows)), len(glyphs) + len(sideways)
 
 
-def _edges(obj: LTCurve, height: float, h_edges: list, v_edges: list) -> None:
-    """Axis-aligned strokes of a line, rectangle or polyline, as pdfplumber edge dicts (top-down)."""
-    pts = [(x, height - y) for x, y in obj.pts]
-    if isinstance(obj, LTRect) or len(pts) < 2:
-        x0, x1, top, bottom = obj.x0, obj.x1, height - obj.y1, height - obj.y0
+def _edges(pts: list[tuple[float, float]], rect: bool, h_edges: list, v_edges: list) -> None:
+    """Axis-aligned strokes of a line, rectangle or polyline (top-down points), as pdfplumber edge dicts."""
+    if rect or len(pts) < 2:
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
         if x1 - x0 < 2 and bottom - top < 2:
             return
         pts = [(x0, top), (x1, top), (x1, bottom), (x0, bottom), (x0, top)]
@@ -161,12 +206,11 @@ def _edges(obj: LTCurve, height: float, h_edges: list, v_edges: list) -> None:
                             "top": top, "bottom": bottom, "width": 0, "height": bottom - top})
 
 
-def _tables(page, glyphs: list[_Box], h_edges: list, v_edges: list) -> tuple[list[_Row], list[_Box]]:
+def _tables(glyphs: list[_Box], h_edges: list, v_edges: list) -> tuple[list[_Row], list[_Box]]:
     """Ruled tables as pseudo-rows of rendered lines, and the glyphs outside them."""
     if len(h_edges) < 2 or len(v_edges) < 2 or len(h_edges) * len(v_edges) > 10**6:
         return [], glyphs  # no grid possible, or a drawing whose cell search would be quadratic
-    found = page.find_tables({"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                              "explicit_vertical_lines": v_edges, "explicit_horizontal_lines": h_edges})
+    found = find_tables(h_edges, v_edges)
     grids = [[(row.bbox, row.cells) for row in t.rows] for t in found if len(t.cells) >= 2]  # 1 cell = a box
     if not grids:
         return [], glyphs
@@ -176,15 +220,18 @@ def _tables(page, glyphs: list[_Box], h_edges: list, v_edges: list) -> tuple[lis
     prose = []
     for g in glyphs:
         cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-        t = next((t for t, b in enumerate(boxes) if b[0] <= cx < b[2] and b[1] <= cy < b[3]), None)
-        if t is None:
+        for t, (x0, top, x1, bottom) in enumerate(boxes):
+            if x0 <= cx < x1 and top <= cy < bottom:
+                break
+        else:
             prose.append(g)
             continue
         for r, (rb, row) in enumerate(grids[t]):
             if rb[1] <= cy < rb[3]:
-                c = next((c for c, cell in enumerate(row) if cell and cell[0] <= cx < cell[2]), None)
-                if c is not None:
-                    cells.setdefault((t, r, c), []).append(g)
+                for c, cell in enumerate(row):
+                    if cell and cell[0] <= cx < cell[2]:
+                        cells.setdefault((t, r, c), []).append(g)
+                        break
                 break
     rows = []
     for t, grid in enumerate(grids):
@@ -204,10 +251,10 @@ def _rows(glyphs: list[_Box]) -> list[_Row]:
     """Glyphs to rows of words: same top (3 pt tolerance, as pdfplumber), split at spaces and gaps."""
     rows: list[_Row] = []
     line: list[_Box] = []
-    for g in sorted(glyphs, key=lambda g: g.top) + [None]:
+    for g in sorted(glyphs, key=_TOP) + [None]:
         if line and (g is None or g.top - line[0].top > 3):
             words, last = [], None
-            for c in sorted(line, key=lambda c: c.x0):
+            for c in sorted(line, key=_X0):
                 if not c.text.strip():
                     last = None
                     continue
@@ -229,8 +276,8 @@ def _rows(glyphs: list[_Box]) -> list[_Row]:
 
 
 def _row(words: list[_Box]) -> _Row:
-    return _Row(words, min(w.top for w in words), max(w.bottom for w in words), words[0].x0,
-                max(w.x1 for w in words), max(w.size for w in words))
+    return _Row(words, min(map(_TOP, words)), max(map(_BOTTOM, words)), words[0].x0, max(map(_X1, words)),
+                max(map(_SIZE, words)))
 
 
 def _segments(row: _Row) -> list[tuple[float, float]]:

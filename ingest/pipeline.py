@@ -119,6 +119,7 @@ class Preparer:
     redactor: Redactor
     splitter: Splitter
     max_bytes: int
+    pdf_engine: str = "pdfium"
 
     def __call__(self, path: Path, old: FileRecord | None, audience: str | None = None) -> _Prepared | FileResult:
         """Prepare one file; `audience` None classifies it (a changed file keeps an audience staff set)."""
@@ -134,7 +135,7 @@ class Preparer:
                     return FileResult(name, "unchanged", chunks=old.chunks, pages=old.pages,
                                       redactions=Counter(old.redactions), effective_date=old.effective_date,
                                       audience=old.audience, audience_reason=old.audience_reason)
-            doc = load(path, self.max_bytes)
+            doc = load(path, self.max_bytes, self.pdf_engine)
             clock.lap("read")
         except LoadError as exc:
             return FileResult(name, "failed", error=str(exc))
@@ -191,9 +192,9 @@ class Ingestor:
     """Ingests files into a `ChunkStore`; one instance serves the CLI, the app and the benchmark."""
 
     def __init__(self, store: ChunkStore, redactor: Redactor, splitter: Splitter, max_bytes: int,
-                 chunks_per_commit: int, workers: int = 0):
+                 chunks_per_commit: int, workers: int = 0, pdf_engine: str = "pdfium"):
         self.store = store
-        self.preparer = Preparer(redactor, splitter, max_bytes)
+        self.preparer = Preparer(redactor, splitter, max_bytes, pdf_engine)
         self.chunks_per_commit = chunks_per_commit
         # Worker processes are forked, so they start at once with the parent's loaded name model; where fork
         # does not exist (Windows, and macOS by choice), files are prepared here.
@@ -219,6 +220,7 @@ class Ingestor:
             max_bytes=int(ing.max_upload_mb * 1024 * 1024),
             chunks_per_commit=ing.chunks_per_commit,
             workers=ing.prepare_workers,
+            pdf_engine=ing.pdf_engine,
         )
 
     def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None,
