@@ -95,7 +95,7 @@ def main() -> None:
             copies = replicate(args.samples, corpus, args.min_chunks, splitter, int(ing.max_upload_mb * 2**20))
             what = f"{args.samples} x {copies} copies"
 
-        backend = settings.vectorstore.embedding_backend
+        backend, encoder_name = settings.vectorstore.embedding_backend, fingerprint(settings)
         embedder = load_embedder(settings)
         embedder.encode(["warm-up"])  # model loading is not ingestion; keep it out of the timings
         store = ChunkStore(settings, embedder=embedder)
@@ -119,7 +119,7 @@ def main() -> None:
         own = speeds[backend]
         ratio = (chunks / pipeline_s) / own
         print(f"corpus: {what} = {len(results)} files ({len(failed)} failed), {pages} pages "
-              f"(non-PDF files count as 1), {chunks} chunks; pipeline encoder: {fingerprint(settings)}")
+              f"(non-PDF files count as 1), {chunks} chunks; pipeline encoder: {encoder_name}, PDF engine: {ing.pdf_engine}")
         print(f"{'':24}{'pipeline':>12}{'bare fp32':>12}{'bare int8':>12}")
         print(f"{'chunks/s':24}{chunks / pipeline_s:12.1f}{speeds['torch']:12.1f}{speeds['onnx-int8']:12.1f}")
         print(f"{'pages/s':24}{pages / pipeline_s:12.1f}{pages / chunks * speeds['torch']:12.1f}"
