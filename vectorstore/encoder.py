@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,7 +81,7 @@ def export_int8(source: Path, dest: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
 
-    log.info("exporting %s to int8 ONNX (once; kept in %s)", source.name, dest.parent)
+    log.info("exporting the embedding model %s to int8 ONNX, once (kept in %s)", source, dest.parent)
 
     class TokenEmbeddings(torch.nn.Module):  # keyword arguments in, the last hidden state out
         def __init__(self):
@@ -94,19 +95,27 @@ def export_int8(source: Path, dest: Path) -> None:
                              token_type_ids=token_type_ids).last_hidden_state
 
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
-        fp32 = Path(tmp) / "model.onnx"
-        ids = torch.ones(2, 8, dtype=torch.long)
-        names = ["input_ids", "attention_mask", "token_type_ids"]
-        dynamic = {n: {0: "batch", 1: "tokens"} for n in names} | {"token_embeddings": {0: "batch", 1: "tokens"}}
-        with torch.no_grad():
-            torch.onnx.export(TokenEmbeddings(), (ids, ids, torch.zeros_like(ids)), str(fp32), input_names=names,
-                              output_names=["token_embeddings"], dynamic_axes=dynamic, opset_version=17,
-                              dynamo=False)
-        out = Path(tmp) / ONNX_FILE
-        quantize_dynamic(fp32, out, per_channel=True, weight_type=QuantType.QInt8, reduce_range=not _has_vnni(),
-                         op_types_to_quantize=["MatMul"], nodes_to_exclude=_ffn_outputs(fp32))
-        os.replace(out, dest)  # atomic: a killed export leaves no half-written model behind
+    root = logging.getLogger()  # the quantiser advises "pre-processing" on the root logger and the tracer warns
+    level = root.level  # about shapes it need not trace: neither is for the user who runs `finchat ingest`
+    root.setLevel(logging.ERROR)
+    try:
+        with tempfile.TemporaryDirectory(dir=dest.parent) as tmp, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fp32 = Path(tmp) / "model.onnx"
+            ids = torch.ones(2, 8, dtype=torch.long)
+            names = ["input_ids", "attention_mask", "token_type_ids"]
+            dynamic = {n: {0: "batch", 1: "tokens"} for n in names} | {"token_embeddings": {0: "batch", 1: "tokens"}}
+            with torch.no_grad():
+                torch.onnx.export(TokenEmbeddings(), (ids, ids, torch.zeros_like(ids)), str(fp32),
+                                  input_names=names, output_names=["token_embeddings"], dynamic_axes=dynamic,
+                                  opset_version=17, dynamo=False)
+            out = Path(tmp) / ONNX_FILE
+            quantize_dynamic(fp32, out, per_channel=True, weight_type=QuantType.QInt8,
+                             reduce_range=not _has_vnni(), op_types_to_quantize=["MatMul"],
+                             nodes_to_exclude=_ffn_outputs(fp32))
+            os.replace(out, dest)  # atomic: a killed export leaves no half-written model behind
+    finally:
+        root.setLevel(level)
 
 
 def _ffn_outputs(path: Path) -> list[str]:
