@@ -101,11 +101,14 @@ def test_pdf_table_with_header_row_names_every_value(tmp_path):
         "Account: Premier Checking | Monthly fee: $25 | Minimum balance: $15,000")
 
 
-@pytest.mark.parametrize("with_prose", [True, False])
-def test_pdf_two_column_page_reads_left_column_then_right(tmp_path, with_prose):
-    left = {"Teller withdrawal": "$2.50", "Overdraft fee": "$35.00", "Stop payment": "$30.00"}
-    right = {"Wire transfer": "$25.00", "Cashier's check": "$10.00", "Coin counting": "$7.00"}
-    doc_template = BaseDocTemplate(str(tmp_path / "two columns.pdf"), pagesize=letter)
+TWO_COLUMNS = ({"Teller withdrawal": "$2.50", "Overdraft fee": "$35.00", "Stop payment": "$30.00"},
+               {"Wire transfer": "$25.00", "Cashier's check": "$10.00", "Coin counting": "$7.00"})
+
+
+def two_columns_pdf(path: Path, with_prose: bool = True) -> Path:
+    """A page of two text columns, each an account's prose and fees (TWO_COLUMNS: left, right)."""
+    left, right = TWO_COLUMNS
+    doc_template = BaseDocTemplate(str(path), pagesize=letter)
     width = (letter[0] - 144 - 18) / 2
     doc_template.addPageTemplates([PageTemplate(frames=[
         Frame(72, 72, width, letter[1] - 144), Frame(72 + width + 18, 72, width, letter[1] - 144)])])
@@ -114,6 +117,13 @@ def test_pdf_two_column_page_reads_left_column_then_right(tmp_path, with_prose):
     story += [FrameBreak(), Paragraph("Premium account. " + PROSE, STYLES["Normal"])] if with_prose else [FrameBreak()]
     story += [Paragraph(f"{label}: {fee}", STYLES["Normal"]) for label, fee in right.items()]
     doc_template.build(story)  # both columns hold the same number of lines, so rows share heights
+    return path
+
+
+@pytest.mark.parametrize("with_prose", [True, False])
+def test_pdf_two_column_page_reads_left_column_then_right(tmp_path, with_prose):
+    left, right = TWO_COLUMNS
+    two_columns_pdf(tmp_path / "two columns.pdf", with_prose)
 
     doc = load(tmp_path / "two columns.pdf", 10 * MB)
     amounts = {**left, **right}

@@ -15,20 +15,12 @@ from pypdf.generic import ArrayObject, FloatObject, NameObject, RectangleObject
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    FrameBreak,
-    PageBreak,
-    PageTemplate,
-    Paragraph,
-    SimpleDocTemplate,
-)
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
 from ingest import pdf, pdfium
 from ingest.loaders import LoadError, load
 from tests.conftest import SAMPLES
-from tests.test_loaders import MB, PROSE, STYLES, fee_pdf
+from tests.test_loaders import MB, STYLES, fee_pdf, two_columns_pdf
 
 
 def read(data: bytes, engine: str):
@@ -37,21 +29,6 @@ def read(data: bytes, engine: str):
 
 
 # --- PDFs like those of tests/test_loaders.py, and a few layouts they do not draw ---------------------------
-
-
-def two_columns(path: Path, with_prose: bool = True) -> Path:
-    template = BaseDocTemplate(str(path), pagesize=letter)
-    width = (letter[0] - 144 - 18) / 2
-    template.addPageTemplates([PageTemplate(frames=[
-        Frame(72, 72, width, letter[1] - 144), Frame(72 + width + 18, 72, width, letter[1] - 144)])])
-    story = [Paragraph("Everyday account. " + PROSE, STYLES["Normal"])] if with_prose else []
-    story += [Paragraph(f"{label}: {fee}", STYLES["Normal"]) for label, fee in
-              [("Teller withdrawal", "$2.50"), ("Overdraft fee", "$35.00"), ("Stop payment", "$30.00")]]
-    story += [FrameBreak(), Paragraph("Premium account. " + PROSE, STYLES["Normal"])] if with_prose else [FrameBreak()]
-    story += [Paragraph(f"{label}: {fee}", STYLES["Normal"]) for label, fee in
-              [("Wire transfer", "$25.00"), ("Cashier's check", "$10.00"), ("Coin counting", "$7.00")]]
-    template.build(story)
-    return path
 
 
 def price_list(path: Path) -> Path:
@@ -210,8 +187,8 @@ NO_CHARACTER_MAP = raw_pdf(b"BT /F1 12 Tf 72 720 Td <002400250026> Tj ET",
 BUILT = {
     "fees": lambda p: fee_pdf(p, pages=3),
     "fees, non-ASCII title": lambda p: fee_pdf(p, title="Frais bancaires – été 2025"),
-    "two columns": two_columns,
-    "two columns, no prose": lambda p: two_columns(p, with_prose=False),
+    "two columns": two_columns_pdf,
+    "two columns, no prose": lambda p: two_columns_pdf(p, with_prose=False),
     "unruled price list": price_list,
     "hyphenated lines": hyphens,
     "three pages": three_pages,
