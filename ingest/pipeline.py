@@ -296,19 +296,26 @@ class Ingestor:
         next one. The old version of a file stays until its new one is committed.
         """
         self.store.reembed_begin()
+        records = self.store.list_files()
+
+        def report(result: FileResult) -> None:
+            if on_file and result.ok:  # a failed one is reported once it has been re-embedded instead
+                on_file(result)
+
+        # One call for all the originals: batched embedding and the worker processes, as for any ingest.
+        read = {r.file: r for r in self.ingest([originals[r.file] for r in records if r.file in originals],
+                                               on_file=report, force=True)}
         results = []
-        for record in self.store.list_files():
-            result = None
-            if (source := originals.get(record.file)) is not None:
-                result = self.ingest([source], force=True)[0]
+        for record in records:
+            result = read.get(record.file)
             if result is None or not result.ok:
                 result = FileResult(record.file, "re-embedded", chunks=self.store.reembed_file(record.file),
                                     pages=record.pages, effective_date=record.effective_date,
                                     audience=record.audience, audience_reason=record.audience_reason,
                                     error=result.error if result else "")
+                if on_file:
+                    on_file(result)
             results.append(result)
-            if on_file:
-                on_file(result)
         self.store.reembed_finish()
         return results
 
