@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import time
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -58,15 +59,23 @@ class SearchAudience(str, Enum):
     all = "all"
 
 
-def _store(settings: Settings, reindexing: bool = False):
-    """The store, or a clear message and exit 1 when its vectors are another embedding model's."""
-    from vectorstore.store import ChunkStore, ModelMismatch
+@contextmanager
+def _model_checked():
+    """A store opened inside exits 1 with its message when its vectors are another embedding model's."""
+    from vectorstore.store import ModelMismatch
 
     try:
-        return ChunkStore(settings, reindexing=reindexing)
+        yield
     except ModelMismatch as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(1) from None
+
+
+def _store(settings: Settings, reindexing: bool = False):
+    from vectorstore.store import ChunkStore
+
+    with _model_checked():
+        return ChunkStore(settings, reindexing=reindexing)
 
 
 def _labelled(store):
@@ -189,13 +198,12 @@ def docs_reindex(
 
     Example: FINCHAT_VECTORSTORE__EMBEDDING_BACKEND=onnx-int8 finchat docs reindex samples/
     """
-    from finchat.web.services import UPLOADS
     from ingest.pipeline import Ingestor, kept_originals
 
     settings = load_settings()
     store = _store(settings, reindexing=True)
     before = store.stored_model()
-    found = kept_originals(originals or [], settings.data_dir / UPLOADS)
+    found = kept_originals(originals or [], settings.uploads_dir)
     results = Ingestor.from_settings(settings, store).reindex(
         found, on_file=lambda r: (console if r.ok else err).print(r.summary(), markup=False, highlight=False))
     failed = sum(not r.ok for r in results)
@@ -306,12 +314,7 @@ def serve(
     from finchat.web.ui import build_demo
 
     settings = load_settings()
-    from vectorstore.store import ModelMismatch
-
     sock = claim_port(settings)  # a busy port is reported now, not after the models have loaded
-    try:
+    with _model_checked():
         services = Services.from_settings(settings, samples=samples or samples_dir())
-    except ModelMismatch as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
     run_server(build_demo(services), services, sock)

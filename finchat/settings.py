@@ -210,6 +210,11 @@ class Settings(BaseSettings):
         return self.data_dir / "audit.jsonl"
 
     @property
+    def uploads_dir(self) -> Path:
+        """Uploaded originals the web app keeps, so a re-index can read them again."""
+        return self.data_dir / "uploads"
+
+    @property
     def tmp_dir(self) -> Path:
         """Upload cache and in-flight copies of uploads: never served, emptied at every start."""
         return self.data_dir / "tmp"

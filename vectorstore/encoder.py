@@ -146,6 +146,7 @@ class OnnxEncoder:
 
         config = json.loads((source / "sentence_bert_config.json").read_text())
         self.max_seq_length = int(config.get("max_seq_length", 256))
+        self.dim = int(json.loads((source / "config.json").read_text())["hidden_size"])  # mean pooling keeps it
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_seq_length)
         self.tokenizer.no_padding()
@@ -162,7 +163,7 @@ class OnnxEncoder:
         batch_size = min(batch_size, MAX_BATCH)
         encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
-        out = np.zeros((len(texts), self.session.get_outputs()[0].shape[-1] or 384), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             batch = [encodings[i] for i in order[start : start + batch_size]]
             width = max(len(e.ids) for e in batch)

@@ -162,7 +162,7 @@ class ChunkStore:
             raise ModelMismatch(
                 f"a re-index of the documents with {meta['embedding_model_pending']} was interrupted; "
                 "run `finchat docs reindex` again to finish it")
-        written = meta.get("embedding_model") or _UNRECORDED
+        written = self.stored_model()
         if self.count() == 0:  # nothing embedded yet: the store takes the configured model
             if meta.get("embedding_model") != self.model:
                 self._set_model(embedding_model=self.model)

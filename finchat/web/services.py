@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 EXAMPLE_COUNT = 4  # example questions taken from the documents when settings name none
 EXAMPLE_CHARS = (15, 120)  # shortest and longest line accepted as an example question
-UPLOADS = "uploads"  # folder under data_dir keeping uploaded originals, so "re-index all" can re-read them
 UPLOAD_CACHE = "gradio"  # folder under settings.tmp_dir where Gradio stores files as they are uploaded
 IN_FLIGHT = "ingest-"  # prefix of the folders under settings.tmp_dir holding an upload while it is ingested
 PUBLIC, BOTH = ("public",), ("public", "staff")  # what customers may be answered from; what staff may
@@ -202,7 +201,7 @@ class Services:
         user = self.require_staff(token)
         limit = self.settings.web.max_files_per_upload
         results: list[FileResult] = []
-        kept = self.uploads_dir
+        kept = self.settings.uploads_dir
         kept.mkdir(parents=True, exist_ok=True)
         self.settings.tmp_dir.mkdir(parents=True, exist_ok=True)
 
@@ -252,7 +251,7 @@ class Services:
         with self._writing:
             deleted = bool(name) and self.store.delete_file(name)
             if deleted:
-                (self.uploads_dir / name).unlink(missing_ok=True)
+                (self.settings.uploads_dir / name).unlink(missing_ok=True)
         self.audit.append("delete", user, file=name, deleted=deleted)
         return deleted
 
@@ -276,10 +275,6 @@ class Services:
         return self.feedback.export_csv()
 
     # --- helpers ---------------------------------------------------------------------------------
-
-    @property
-    def uploads_dir(self) -> Path:
-        return self.settings.data_dir / UPLOADS
 
     def from_this_session(self, token: str | None, path: Path) -> bool:
         """The path, resolved before anything reads it, lies in the upload cache and this session put it there."""
@@ -305,7 +300,7 @@ class Services:
         return ""
 
     def _originals(self) -> dict[str, Path]:
-        return kept_originals([self.samples] if self.samples is not None else [], self.uploads_dir)
+        return kept_originals([self.samples] if self.samples is not None else [], self.settings.uploads_dir)
 
 
 def clear_tmp(settings: Settings) -> None:
