@@ -118,21 +118,23 @@ def ingest(
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), rate, TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingest", total=len(files), pages=0.0, chunks=0.0)
-        done = {"pages": 0, "chunks": 0}
+        done = {"pages": 0.0, "chunks": 0}  # embedded now, so files found unchanged do not count
+
+        def embedded(chunks: int, pages: float) -> None:  # several times within a long file
+            done["chunks"] += chunks
+            done["pages"] += pages
+            elapsed = time.perf_counter() - start
+            progress.update(task, pages=done["pages"] / elapsed, chunks=done["chunks"] / elapsed)
 
         def report(result) -> None:
             (console if result.ok else err).print(result.summary(), markup=False, highlight=False)
-            if result.status in ("added", "replaced"):  # work done now, not files found unchanged
-                done["pages"] += result.pages or 1
-                done["chunks"] += result.chunks
-            elapsed = time.perf_counter() - start
-            progress.update(task, advance=1, pages=done["pages"] / elapsed, chunks=done["chunks"] / elapsed)
+            progress.update(task, advance=1)
 
-        results = ingestor.ingest(files, on_file=report,
+        results = ingestor.ingest(files, on_file=report, on_embedded=embedded,
                                   audience=None if audience is IngestAudience.auto else audience.value)
     failed = sum(not r.ok for r in results) + len(missing)
     elapsed = time.perf_counter() - start
-    speed = (f"; {done['pages']} pages, {done['chunks']} chunks in {elapsed:.1f} s "
+    speed = (f"; {round(done['pages'])} pages, {done['chunks']} chunks in {elapsed:.1f} s "
              f"({done['pages'] / elapsed:.1f} pages/s, {done['chunks'] / elapsed:.1f} chunks/s)") if done["chunks"] else ""
     console.print(f"{len(results) - failed + len(missing)} ingested or unchanged, {failed} failed; "
                   f"{ingestor.store.count()} chunks in the store{speed}", highlight=False)

@@ -192,8 +192,9 @@ class Ingestor:
     """Ingests files into a `ChunkStore`; one instance serves the CLI, the app and the benchmark."""
 
     def __init__(self, store: ChunkStore, redactor: Redactor, splitter: Splitter, max_bytes: int,
-                 chunks_per_commit: int, workers: int = 0, pdf_engine: str = "pdfium"):
+                 chunks_per_commit: int, workers: int = 0, pdf_engine: str = "pdfium", progress_chunks: int = 256):
         self.store = store
+        self.progress_chunks = progress_chunks  # chunks embedded between two progress reports
         self.preparer = Preparer(redactor, splitter, max_bytes, pdf_engine)
         self.chunks_per_commit = chunks_per_commit
         # Worker processes are forked, so they start at once with the parent's loaded name model; where fork
@@ -224,12 +225,15 @@ class Ingestor:
         )
 
     def ingest(self, paths: Iterable[Path], on_file: Callable[[FileResult], None] | None = None,
-               audience: str | None = None, force: bool = False) -> list[FileResult]:
+               audience: str | None = None, force: bool = False,
+               on_embedded: Callable[[int, float], None] | None = None) -> list[FileResult]:
         """Ingest files and folders; every file gets a result, in order, and a failure never stops the others.
 
         `audience` None classifies each file (`ingest/audience.py`); "public" or "staff" is staff's choice for
         every file of the call, and it also relabels unchanged files, without re-embedding them. `force`
-        prepares unchanged files again (a re-index with new settings or a new embedding model).
+        prepares unchanged files again (a re-index with new settings or a new embedding model). `on_embedded`
+        hears (chunks, pages) every `progress_chunks` chunks embedded, so a progress bar moves within one long
+        file too; a file's pages are spread over its chunks.
 
         Files are prepared until a batch holds `chunks_per_commit` chunks, then the batch is embedded and
         committed while the workers wait (at most a few files are still being prepared beside the model).
@@ -276,9 +280,9 @@ class Ingestor:
                     continue
                 batch.append(prepared)
                 if sum(len(p.chunks) for p in batch) >= self.chunks_per_commit:
-                    self._commit(batch, done)
+                    self._commit(batch, done, on_embedded)
                     batch = []
-            self._commit(batch, done)
+            self._commit(batch, done, on_embedded)
         finally:
             # Workers live for one call: forked again next time, they start from the parent's current state
             # instead of holding copy-on-write pages of a long-running app.
@@ -354,12 +358,22 @@ class Ingestor:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def _commit(self, batch: list[_Prepared], done: Callable[[FileResult], None]) -> None:
-        """Embed a batch in one call (the model batches best across files), then store it."""
+    def _commit(self, batch: list[_Prepared], done: Callable[[FileResult], None],
+                on_embedded: Callable[[int, float], None] | None = None) -> None:
+        """Embed a batch (the model batches best across files, on texts of like length), then store it."""
         if not batch:
             return
         clock = _Clock()
-        vectors = self.store.embed([c.text for p in batch for c in p.chunks])
+        texts = [c.text for p in batch for c in p.chunks]
+        share = [(p.result.pages or 1) / len(p.chunks) for p in batch for _ in p.chunks]  # pages per chunk
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: list[list[float]] = [[]] * len(texts)
+        for start in range(0, len(order), self.progress_chunks):
+            part = order[start : start + self.progress_chunks]
+            for i, vector in zip(part, self.store.embed([texts[i] for i in part])):
+                vectors[i] = vector
+            if on_embedded:
+                on_embedded(len(part), sum(share[i] for i in part))
         clock.lap("embed")
         files, start = [], 0
         for p in batch:

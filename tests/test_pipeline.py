@@ -45,6 +45,21 @@ def test_ingest_search_and_metadata(ingestor, store, tmp_path):
         range(results[0].chunks))
 
 
+def test_progress_is_reported_while_a_long_file_is_embedded(ingestor, store):
+    """A progress bar must move within one long file, not only when it is done: the chunks and pages heard
+    along the way add up to the file's own, and each stored vector is its own text's (int8 activations are scaled per batch, so only nearly equal)."""
+    heard = []
+    ingestor.progress_chunks = 2
+    result = ingestor.ingest([SAMPLES / "fee_schedule.pdf"], on_embedded=lambda c, p: heard.append((c, p)))[0]
+    assert result.status == "added" and result.chunks > 4
+    assert len(heard) == -(-result.chunks // 2) and all(c <= 2 for c, _ in heard)
+    assert sum(c for c, _ in heard) == result.chunks
+    assert abs(sum(p for _, p in heard) - result.pages) < 1e-9
+    got = store.chunks.get(where={"file": "fee_schedule.pdf"}, include=["documents", "embeddings"])
+    for text, vector in zip(got["documents"][:5], got["embeddings"][:5]):
+        assert sum(a * b for a, b in zip(vector, store.embed([text])[0])) > 0.99  # unit vectors: cosine
+
+
 def test_reingest_unchanged_adds_nothing_and_changed_file_replaces(ingestor, store, tmp_path):
     path = _write(tmp_path, "fees.txt", FEES)
     ingestor.ingest([path])
