@@ -14,8 +14,8 @@ CHROMIUM := /usr/bin/chromium
 # in bench/generate.py. Its default native build crashed here (shared/FACTS.md), and a build with AVX-512 and
 # AVX-VNNI died of SIGILL on an AMD EPYC machine that has AVX-512 but not AVX-VNNI: so only what every x86-64 CPU
 # of the last decade has (AVX2, FMA, F16C, BMI2). Its multimodal library (mtmd, LLAVA_BUILD) is not built: nothing
-# here serves images, and skipping it saves 14% of the compile (18.1 → 15.5 CPU-minutes, bench/RESULTS.md). Changing these flags rebuilds it (the stamp depends
-# on this file).
+# here serves images, and skipping it saves 14% of the compile (18.1 -> 15.5 CPU-minutes, bench/RESULTS.md).
+# Changing these flags rebuilds it (the stamp depends on this file).
 LLAMA      := $(VENV)/.llama-cpp
 LLAMA_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
               -DGGML_AVX512=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF \

@@ -47,7 +47,8 @@ def test_ingest_search_and_metadata(ingestor, store, tmp_path):
 
 def test_progress_is_reported_while_a_long_file_is_embedded(ingestor, store):
     """A progress bar must move within one long file, not only when it is done: the chunks and pages heard
-    along the way add up to the file's own, and each stored vector is its own text's (int8 activations are scaled per batch, so only nearly equal)."""
+    along the way add up to the file's own, and each stored vector is its own text's (int8 activations are
+    scaled per batch, so only nearly equal)."""
     heard = []
     ingestor.progress_chunks = 2
     result = ingestor.ingest([SAMPLES / "fee_schedule.pdf"], on_embedded=lambda c, p: heard.append((c, p)))[0]
