@@ -6,6 +6,7 @@
     .venv/bin/python bench/eval_rag.py --docs DIR --questions Q.jsonl   # any corpus
     .venv/bin/python bench/eval_rag.py --quote-only --no-baseline       # seconds: no model at all
     .venv/bin/python bench/eval_rag.py --corpus real-dev --quote-only --show real-dev   # the wrong answers of one
+    .venv/bin/python bench/eval_rag.py --adapter adapters/smollm2-raft --try model_picks=true   # base vs adapter
 
 Built-in corpora (`--corpus`, repeatable; each is ingested into its own temporary store): `samples` (samples/),
 `corpus2` (bench/corpus2/, an insurer and a brokerage written blind by another author), `real-dev` and
@@ -80,12 +81,14 @@ class Models:
     embedder: object
     generator: object | None  # None: --quote-only
     redactor: Redactor
+    tuned: object | None = None  # the generator with --adapter attached
 
 
-def load_models(settings, use_model: bool) -> Models:
+def load_models(settings, use_model: bool, adapter: Path | None = None) -> Models:
     ing = settings.ingest
+    tuned = make_generator(settings.generation.model_copy(update={"adapter": adapter})) if adapter else None
     return Models(load_embedder(settings), make_generator(settings.generation) if use_model else None,
-                  Redactor(detect_names=ing.detect_names, names_model=ing.names_model))
+                  Redactor(detect_names=ing.detect_names, names_model=ing.names_model), tuned)
 
 
 def build(settings, models: Models) -> tuple[Assistant, Ingestor]:
@@ -123,11 +126,11 @@ ABLATIONS = {**{f"no-{rule}": {"abstain_rules": [r for r in RULES if r != rule]}
              "no-lexical": {"lexical_weight": 0.0}, "no-kind_penalty": {"kind_penalty": 0.0}}
 
 
-def ablated(assistant: Assistant, change: dict) -> Assistant:
-    """The same store, retriever and models, with assistant settings changed."""
+def ablated(assistant: Assistant, change: dict, generator=None) -> Assistant:
+    """The same store, retriever and models (or another generator), with assistant settings changed."""
     settings = assistant.settings.model_copy(
         update={"assistant": assistant.settings.assistant.model_copy(update=change)})
-    other = Assistant(settings, assistant.retriever, assistant.generator, assistant.redactor)
+    other = Assistant(settings, assistant.retriever, generator or assistant.generator, assistant.redactor)
     other.lines, other.abstainer = assistant.lines, Abstainer(settings.assistant, nlp=assistant.abstainer._nlp)
     return other
 
@@ -257,9 +260,14 @@ def run_corpus(name: str, docs: Path, questions: Path, work: Path, models: Model
         answers[reader] = READERS[reader](assistant, items)
         columns[reader] = score(items, answers[reader], hits)
         print(f"{reader}: {len(items)} questions in {time.perf_counter() - started:.0f} s", flush=True)
-    for name_, change in [(n, ABLATIONS[n]) for n in args.ablate] + [(t, parse_try(t)) for t in args.try_]:
+    changes = [(n, ABLATIONS[n]) for n in args.ablate] + [(t, parse_try(t)) for t in args.try_]
+    for name_, change in changes:
         rows = heuristic_reader(ablated(assistant, change), items)
         columns[name_] = score(items, rows, hits)
+    if models.tuned is not None:  # the --try columns again (or the reader's), with the adapter: base vs adapter
+        for name_, change in [(t, parse_try(t)) for t in args.try_] or [(args.reader[0], {})]:
+            rows = heuristic_reader(ablated(assistant, change, models.tuned), items)
+            columns[f"{name_} +adapter"] = score(items, rows, hits)
     if not args.no_baseline and assistant.generator is not None:
         base_hits = {i["id"]: bool(sources(i) & {c.file for c, _ in store.search(i["q"], args.k)})
                      for i in items if "source" in i}
@@ -289,6 +297,8 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=4, help="k of hit@k and of the baseline's top-k")
     parser.add_argument("--quote-only", action="store_true", help="FinChat without a model (evidence quoted)")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--adapter", type=Path, help="a LoRA adapter for the embedded model: each --try column "
+                        "(or, without --try, the reader's) again with it: base vs adapter in one run")
     parser.add_argument("--show", nargs="*", metavar="CORPUS",
                         help="print every wrong answer of these corpora (bare: all but the held-out ones)")
     args = parser.parse_args()
@@ -314,7 +324,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="finchat-eval-"))
     try:
         started = time.perf_counter()
-        models = load_models(load_settings(data_dir=work / "models"), use_model=not args.quote_only)
+        models = load_models(load_settings(data_dir=work / "models"), use_model=not args.quote_only,
+                             adapter=args.adapter)
         model = models.generator.name if models.generator else "none (quoted evidence)"
         print(f"model: {model}; readers: {', '.join(args.reader)}; models loaded once in "
               f"{time.perf_counter() - started:.0f} s", flush=True)

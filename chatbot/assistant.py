@@ -22,6 +22,8 @@ from chatbot.retriever import Retriever
 log = logging.getLogger(__name__)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+_CITE = re.compile(r"\s*\[(\d+)\]")
+_IDK_START = re.compile(r"\W*(i'?m sorry|sorry|i (don'?t|do not) know|unfortunately|i can'?t|i cannot)\b", re.I)
 _ANAPHORA = re.compile(r"^(and|what about|how about|also)\b|\b(it|that|this|those|these|they|them|its|one)\b", re.I)
 
 
@@ -47,8 +49,10 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
     reason: str = "answered"  # answered | quoted | no_evidence | out_of_scope | guide | empty | too_long
+    # (model_abstained: while the model answers, before the answer is the canned no_evidence one)
     unsupported: list[str] = field(default_factory=list)  # figures the guard refused to show
     records: list[str] = field(default_factory=list)  # the evidence whose figures the answer may state
+    picked: int = 0  # the candidate the model cited (assistant.model_picks), 1-based; 0 = none
     timings: dict[str, float] = field(default_factory=dict)
     model: str = ""
 
@@ -132,11 +136,15 @@ class Assistant:
     def _answer(self, q: str, history: Sequence[dict[str, str]], start: float,
                 audiences: Sequence[str]) -> Iterator[str | Answer]:
         a = self.settings.assistant
+        picks = a.model_picks and self.generator is not None
         for query in self.readings(q, history):
             hits = self.retriever.retrieve(query, audiences=audiences)
             weights = self.retriever.term_weights()
-            evidence = pick_evidence(query, hits, self.lines, a.evidence_lines, a.lexical_weight, a.kind_penalty,
-                                     weights, a.tier_weight, self.reader, a.reader_weight, a.reader_candidates)
+            candidates = pick_evidence(query, hits, self.lines, max(a.evidence_lines, a.model_records if picks else 0),
+                                       a.lexical_weight, a.kind_penalty, weights, a.tier_weight, self.reader,
+                                       a.reader_weight, a.reader_candidates, within=0.0 if picks else 0.9)
+            several = len(question_parts(query)) > 1  # then the candidates are one per part already
+            evidence = _narrowed(candidates, a.evidence_lines) if picks and not several else candidates
             why = self.abstainer.why_not(query, evidence, hits, weights)
             if not why:
                 break
@@ -145,13 +153,16 @@ class Assistant:
             log.info("abstained (%s): %r", why, q)
             yield from self._canned(q, prompts.IDK.format(contact=self.contact()), "no_evidence", start)
             return
+        if picks and not several and self._model_free():
+            yield from self._picked(q, candidates[:a.model_records], start, retrieved)
+            return
 
         cited = _citations(evidence)
         citations = list(cited.values())
         quotes = [(cited[_key(e)].n, cited[_key(e)].label(), e.text) for e in evidence]
         # The model may state only figures of the record that answers (of each part's record when the question
         # asks several things): a figure of a neighbouring row is in the context too, but prices something else.
-        answering = evidence if len(question_parts(query)) > 1 else evidence[:1]
+        answering = evidence if several else evidence[:1]
         answer = Answer(q, "", citations, model=getattr(self.generator, "name", "quote"),
                         records=[e.text for e in answering])
         text, first = "", None
@@ -169,6 +180,11 @@ class Assistant:
             if first is None:
                 first = time.perf_counter()
                 yield text
+        yield self._finished(answer, text, first, start, retrieved)
+
+    def _finished(self, answer: Answer, text: str, first: float | None, start: float, retrieved: float) -> Answer:
+        """The final answer: cited, dated, redacted, timed."""
+        citations = answer.citations
         text = text.strip()
         if not re.search(r"\[\d\]", text):
             text += f" [{citations[0].n}]"
@@ -180,7 +196,31 @@ class Assistant:
             log.warning("output filter redacted %s", dict(found))
         answer.timings = {"retrieve_s": retrieved - start, "ttft_s": (first or time.perf_counter()) - start,
                           "total_s": time.perf_counter() - start}
-        yield answer
+        return answer
+
+    def _picked(self, q: str, records: list[Evidence], start: float, retrieved: float) -> Iterator[str | Answer]:
+        """The model picks: it sees the candidates numbered one by one, cites the one that answers and says it,
+        or says it does not know. Every figure it writes must be in the record it cited; a refused or empty
+        answer becomes that record quoted (the best candidate's when it cited none)."""
+        answer = Answer(q, "", [], model=getattr(self.generator, "name", "quote"))
+        first = None
+        for piece in self._guarded(q, [(i, "", e.text) for i, e in enumerate(records, 1)], answer, picks=records):
+            first = first or time.perf_counter()
+            yield piece
+        if answer.reason == "model_abstained":
+            yield from self._canned(q, prompts.IDK.format(contact=self.contact()), "no_evidence", start)
+            return
+        pick = records[answer.picked - 1] if answer.picked else records[0]
+        answer.citations = list(_citations([pick]).values())
+        answer.records = [pick.text]
+        text = answer.text
+        if not text.strip() or not answers_kind(q, text):
+            answer.reason = "quoted"
+            text = _quote([(1, "", pick.text)])
+            if first is None:
+                first = time.perf_counter()
+                yield text
+        yield self._finished(answer, text, first, start, retrieved)
 
     # --- steps -------------------------------------------------------------------------------
 
@@ -209,13 +249,19 @@ class Assistant:
                         return self._contact
         return self._contact
 
-    def _guarded(self, question: str, quotes: list[tuple[int, str, str]], answer: Answer) -> Iterator[str]:
+    def _guarded(self, question: str, quotes: list[tuple[int, str, str]], answer: Answer,
+                 picks: list[Evidence] | None = None) -> Iterator[str]:
         """Stream the model's answer word by word, releasing only checked text; `answer.text` ends as the part
         of it that passed every check, whole sentences only.
 
         Every figure and name must be in the answering record (`answer.records`) before its word is shown. A
         sentence whose words are mostly not the evidence's (an invented claim) is held back from its second such
         word and judged whole when it ends. The first refusal stops the model.
+
+        With `picks` (the candidates the context numbers one by one) the answering record is the one the model
+        cites: nothing is shown before its first citation (`answer.picked`) or, without one, before its first
+        sentence ends (then the best candidate answers); an answer that begins "I don't know" ends at once with
+        `answer.reason` "model_abstained". The citation marks are left out of `answer.text`.
         """
         context = prompts.context_block(quotes)
         system = prompts.SYSTEM_PROMPT.format(institution=self.settings.assistant.institution, contact=self.contact())
@@ -223,11 +269,28 @@ class Assistant:
                     {"role": "user", "content": prompts.USER_PROMPT.format(context=context, question=question)}]
         allowed = f"{context}\n{question}\n{self.contact()}"
         priced = "\n".join([*answer.records, question, self.contact()])
-        buffer, released, sentence = "", 0, 0  # sentence: where the sentence being written starts
+        raw, released, sentence = "", 0, 0  # sentence: where the sentence being written starts
         stream = self.generator.stream(messages)
         try:
             for piece in stream:
-                buffer += piece
+                raw += piece
+                buffer = raw
+                if picks is not None:
+                    if not answer.picked and (mark := _CITE.search(raw)):
+                        answer.picked = int(mark[1]) if 1 <= int(mark[1]) <= len(picks) else 0
+                        if not answer.picked:
+                            self._refuse(answer, [mark[0].strip()], f"cites {mark[0].strip()}, not a candidate")
+                            return
+                    buffer = _CITE.sub("", raw).lstrip()
+                    if not sentence and _IDK_START.match(buffer):  # "I don't know", cited or not, comes first
+                        answer.reason = "model_abstained"
+                        return
+                    ended = _SENTENCE_END.search(buffer)
+                    if not ended and (not answer.picked or len(buffer.split()) < 5):
+                        continue  # no record chosen yet, or a refusal may still be starting
+                    record = picks[(answer.picked or 1) - 1].text
+                    answer.records = [record]
+                    priced = "\n".join([record, question, self.contact()])
                 if echoes_prompt(buffer[sentence:]):  # refused at once: the quoted evidence says it readably
                     self._refuse(answer, [buffer[sentence:].strip()], "it repeats the context format")
                     return
@@ -245,6 +308,7 @@ class Assistant:
                 if plain and safe > released:
                     yield buffer[released:safe]
                     released = safe
+            buffer = _CITE.sub("", raw).strip() if picks is not None else raw
             rest = buffer[sentence:].rstrip()
             if rest and self._allowed(rest, allowed, priced, answer):
                 answer.text = buffer.rstrip()
@@ -284,6 +348,15 @@ def _states_best(question: str, text: str, best: str) -> bool:
     given = {canon for _, _, canon in figures(question)}  # "60-month" names the product, it is not the answer
     offered = {canon for kind, _, canon in figures(best) if kind in wanted} - given
     return not offered or bool(offered & {canon for _, _, canon in figures(text)})
+
+
+def _narrowed(candidates: list[Evidence], n: int, within: float = 0.9) -> list[Evidence]:
+    """What `pick_evidence(max_items=n)` picks, from its longer list of candidates: the abstention rules were
+    calibrated on that."""
+    if not candidates:
+        return []
+    best = candidates[0]
+    return [best, *[e for e in candidates[1:] if e.score >= within * best.score]][:n]
 
 
 def _key(e: Evidence) -> str:

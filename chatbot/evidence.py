@@ -329,8 +329,9 @@ class LineVectors:
 def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items: int = 2,
                   lexical_weight: float = 0.35, kind_penalty: float = 0.2,
                   weights: TermWeights | None = None, tier_weight: float = 0.15, reader=None,
-                  reader_weight: float = 0.5, reader_candidates: int = 16) -> list[Evidence]:
-    """The lines of the retrieved chunks that best answer the question, best first.
+                  reader_weight: float = 0.5, reader_candidates: int = 16, within: float = 0.9) -> list[Evidence]:
+    """The lines of the retrieved chunks that best answer the question, best first: the best one and those
+    scoring at least `within` of it, `max_items` in all (one per part when the question asks several things).
 
     Every candidate line is scored against the question (and each part of a compound question) by embedding
     similarity (line vectors from `lines`, so only the question is embedded here); term overlap, weighted by
@@ -383,6 +384,6 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
     for e in ranked[0][1:]:
         if len(chosen) >= max_items:
             break
-        if e.score >= 0.9 * best.score and e.text != best.text:
+        if e.score >= within * best.score and e.text != best.text:
             chosen.append(e)
     return chosen

@@ -121,6 +121,12 @@ class AssistantSettings(BaseModel):
     )
     history_turns: int = Field(6, description="Earlier chat messages kept for follow-up questions.")
     evidence_lines: int = Field(2, description="Evidence lines quoted to the generator and the customer.")
+    model_picks: bool = Field(
+        False, description="The generator picks the record that answers among `model_records` candidates and "
+        "cites it first, or says it does not know (a RAFT adapter is trained to: `finchat finetune raft-data`); "
+        "its figures must be in the record it picked.")
+    model_records: int = Field(4, ge=1, le=9, description="Candidate records numbered for the generator when "
+                               "model_picks is on.")
     lexical_weight: float = Field(0.35, description="Share of term overlap (vs embedding similarity) in evidence scores.")
     min_evidence_score: float = Field(0.35, description="Abstain below this evidence score (calibrated on samples).")
     min_coverage: float = Field(0.5, description="Abstain when less of the question's key terms are in the evidence.")

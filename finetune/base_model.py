@@ -63,7 +63,12 @@ def prepare_for_training(model: PreTrainedModel, args: ModelArguments) -> PreTra
 
 
 def prompt_completion(pair: QAPair, tokenizer: PreTrainedTokenizerBase) -> dict[str, Any]:
-    """The pair as TRL's prompt-completion example, in the layout the chatbot serves (chat template or `User:`)."""
-    prompt = format_chat(tokenizer, [{"role": "user", "content": pair.question}])
+    """The pair as TRL's prompt-completion example, in the layout the chatbot serves (chat template or `User:`):
+    a RAFT pair carries the assistant's system prompt and numbered context, as `chatbot.assistant` sends them."""
+    from chatbot import prompts
+
+    user = prompts.USER_PROMPT.format(context=pair.context, question=pair.question) if pair.context else pair.question
+    messages = [{"role": "system", "content": pair.system}] if pair.system else []
+    prompt = format_chat(tokenizer, [*messages, {"role": "user", "content": user}])
     separator = "" if prompt.endswith(("\n", " ")) else " "
     return {"prompt": prompt, "completion": separator + pair.answer}

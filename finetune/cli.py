@@ -65,7 +65,9 @@ def evaluate(
     b, t = result.base, result.tuned
     console.print(f"validation loss {b.loss:.3f} -> {t.loss:.3f} ({result.loss_reduction():+.0%} reduction), "
                   f"ROUGE-L {b.rouge_l:.3f} -> {t.rouge_l:.3f}, key terms {b.key_term_accuracy:.2f} -> "
-                  f"{t.key_term_accuracy:.2f}; report: {report}", highlight=False, markup=False)
+                  f"{t.key_term_accuracy:.2f}"
+                  + (f", answer accuracy {b.answer_accuracy:.2f} -> {t.answer_accuracy:.2f}"
+                     if t.answer_accuracy is not None else "") + f"; report: {report}", highlight=False, markup=False)
 
 
 @app.command()
@@ -116,3 +118,29 @@ def reader(
                   f"{report['first_loss']:.3f} -> {report['last_loss']:.3f}, held-out pair accuracy "
                   f"{report['held_out_accuracy']:.3f}; reader in {out}", highlight=False, markup=False)
     console.print(f"Serve it: FINCHAT_ASSISTANT__READER={out} finchat serve", highlight=False, markup=False)
+
+
+@app.command("raft-data")
+def raft_data(
+    out: Annotated[Path, typer.Option("--out", help="JSONL file to write.")] = Path("data/raft.jsonl"),
+    institutions: Annotated[int, typer.Option("--institutions", min=1, help="Synthetic institutions to generate "
+                                                                             "(~13 examples each).")] = 240,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+) -> None:
+    """Write RAFT examples for the generator (finetune/raft_data.py): a question over numbered records, the
+    answering one among distractors or none, answered "[n] one sentence" or "I don't know". Train on them with
+    `finchat finetune train --data OUT`, serve with FINCHAT_GENERATION__ADAPTER=… FINCHAT_ASSISTANT__MODEL_PICKS=true.
+
+    Example: finchat finetune raft-data --out data/raft.jsonl --institutions 240
+    """
+    from finetune.dataset import QAPair, write_jsonl
+    from finetune.raft_data import make_examples
+
+    examples = make_examples(institutions, seed=seed)
+    write_jsonl([QAPair(**e) for e in examples], out)
+    abstain = sum(e["answer"].startswith("I'm sorry") for e in examples)
+    console.print(f"{len(examples)} examples ({abstain} answered \"I don't know\") from {institutions} synthetic "
+                  f"institutions in {out}", highlight=False, markup=False)
+    console.print(f"Next: finchat finetune train --data {out} --max-length 512 --max-steps 80 --learning-rate 3e-4 "
+                  f"--output-dir data/adapters/smollm2-raft",
+                  highlight=False, markup=False)

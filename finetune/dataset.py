@@ -2,7 +2,8 @@
 
 Accepted files:
   * CSV with a `QA_text` column in the paper's format `##Question: ... ## Answer: ...` (finetune/data/qa_pairs.csv);
-  * JSONL, one `{"question": ..., "answer": ...}` object per line;
+  * JSONL, one `{"question": ..., "answer": ...}` object per line, optionally with the "system" prompt and the
+    numbered "context" the question is asked over (RAFT examples, `finetune.raft_data`);
   * the staff console's feedback CSV export (id,time,rating,question,answer,sources,comment,model): thumbs-up
     answers (rating 1) become pairs, so a bank can tune on answers its own staff approved.
 Every malformed line is reported with its line number, all at once, and nothing is returned.
@@ -38,6 +39,8 @@ class DatasetError(ValueError):
 class QAPair:
     question: str
     answer: str
+    system: str = ""  # the system prompt served with it; empty = none
+    context: str = ""  # the numbered records it is asked over (prompts.USER_PROMPT); empty = the bare question
 
 
 def format_qa_text(pair: QAPair) -> str:
@@ -53,12 +56,12 @@ def parse_qa_text(text: str) -> QAPair:
     return _pair(match["question"], match["answer"])
 
 
-def _pair(question: Any, answer: Any) -> QAPair:
+def _pair(question: Any, answer: Any, system: str = "", context: str = "") -> QAPair:
     if not isinstance(question, str) or not question.strip():
         raise ValueError("the question is empty")
     if not isinstance(answer, str) or not answer.strip():
         raise ValueError("the answer is empty")
-    return QAPair(" ".join(question.split()), " ".join(answer.split()))
+    return QAPair(" ".join(question.split()), " ".join(answer.split()), system.strip(), context.strip())
 
 
 def read_pairs(path: str | Path) -> list[QAPair]:
@@ -105,7 +108,11 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
             if not isinstance(obj, dict) or not {"question", "answer"} <= obj.keys():
                 yield line_no, 'expected an object with "question" and "answer"'
                 continue
-            yield _checked(line_no, lambda: _pair(obj["question"], obj["answer"]))
+            extra = {k: obj[k] for k in ("system", "context") if k in obj}
+            if not all(isinstance(v, str) for v in extra.values()):
+                yield line_no, '"system" and "context" must be strings'
+                continue
+            yield _checked(line_no, lambda: _pair(obj["question"], obj["answer"], **extra))
 
 
 def _csv_rows(path: Path) -> Iterator[Row]:
@@ -151,11 +158,12 @@ def _checked(line: int, make: Any) -> Row:
 
 
 def _unique(pairs: list[QAPair], path: Path) -> list[QAPair]:
-    """Pairs with repeated questions dropped (the first answer kept): a repeat would leak across the split."""
-    seen: set[str] = set()
+    """Pairs with repeated questions (over the same context) dropped, the first answer kept: a repeat would leak
+    across the split."""
+    seen: set[tuple[str, str]] = set()
     kept = []
     for pair in pairs:
-        key = pair.question.casefold()
+        key = (pair.question.casefold(), pair.context)
         if key not in seen:
             seen.add(key)
             kept.append(pair)
@@ -195,5 +203,6 @@ def write_jsonl(pairs: Iterable[QAPair], path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
         for p in pairs:
-            f.write(json.dumps({"question": p.question, "answer": p.answer}, ensure_ascii=False) + "\n")
+            row = {"question": p.question, "answer": p.answer, "system": p.system, "context": p.context}
+            f.write(json.dumps({k: v for k, v in row.items() if v}, ensure_ascii=False) + "\n")
     return path

@@ -8,7 +8,9 @@ Metrics, each for the base model and for base + adapter:
   * ROUGE-L F1 of greedy answers against the reference answers (on the first `examples` pairs);
   * key-term accuracy: the share of each reference answer's rarest content words (up to KEY_TERMS, stemmed, words of
     the question left out) that the generated answer contains — did the model name the right concepts, whatever its
-    wording.
+    wording;
+  * answer accuracy, on pairs asked over numbered records (RAFT, `finetune.raft_data`): the answer refuses when the
+    reference refuses, or cites the reference's record and states exactly its figures.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class SideMetrics:
     perplexity: float
     rouge_l: float
     key_term_accuracy: float
+    answer_accuracy: float | None = None  # None: no pair of the shown ones is asked over numbered records
 
 
 @dataclass
@@ -112,9 +115,10 @@ def answer_loss(model: Any, tokenizer: Any, pairs: list[QAPair], max_length: int
 
 
 @torch.inference_mode()
-def generate_answers(model: Any, tokenizer: Any, questions: list[str], max_new_tokens: int = MAX_NEW_TOKENS,
+def generate_answers(model: Any, tokenizer: Any, questions: list[QAPair], max_new_tokens: int = MAX_NEW_TOKENS,
                      batch_size: int = GENERATION_BATCH) -> list[str]:
-    """Greedy answers in the serving prompt layout, batched with left padding."""
+    """Greedy answers to the pairs' questions (with their system prompt and context, if any) in the serving
+    prompt layout, batched with left padding."""
     from finetune.base_model import prompt_completion
 
     device = next(model.parameters()).device
@@ -122,8 +126,8 @@ def generate_answers(model: Any, tokenizer: Any, questions: list[str], max_new_t
     answers = []
     try:
         for start in range(0, len(questions), batch_size):
-            prompts = [prompt_completion(QAPair(q, "-"), tokenizer)["prompt"]
-                       for q in questions[start:start + batch_size]]
+            prompts = [prompt_completion(QAPair(p.question, "-", p.system, p.context), tokenizer)["prompt"]
+                       for p in questions[start:start + batch_size]]
             batch = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
             out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
                                  pad_token_id=tokenizer.pad_token_id)
@@ -165,12 +169,31 @@ def key_term_accuracy(predictions: list[str], terms: list[list[str]]) -> float:
     return sum(shares) / len(shares) if shares else 0.0
 
 
+_CITED = re.compile(r"^\s*\[(\d+)\]")
+_REFUSAL = re.compile(r"\b(don't|do not) know\b", re.I)
+
+
+def answer_accuracy(predictions: list[str], pairs: list[QAPair]) -> float | None:
+    """Share of answers to pairs with a context that do what the reference does: refuse, or cite the same record
+    and state the same figures (amounts, rates, dates)."""
+    from chatbot.evidence import figures
+
+    def what(text: str) -> tuple:
+        cited = _CITED.match(text)
+        return ("refuses",) if _REFUSAL.search(text) and not cited else (
+            cited and cited[1], frozenset(canon for _, _, canon in figures(_CITED.sub("", text))))
+
+    scored = [what(p) == what(q.answer) for p, q in zip(predictions, pairs) if q.context]
+    return sum(scored) / len(scored) if scored else None
+
+
 def _side(model: Any, tokenizer: Any, validation: list[QAPair], shown: list[QAPair], terms: list[list[str]],
           max_length: int, max_new_tokens: int) -> tuple[SideMetrics, list[str]]:
     loss = answer_loss(model, tokenizer, validation, max_length)
-    answers = generate_answers(model, tokenizer, [p.question for p in shown], max_new_tokens)
+    answers = generate_answers(model, tokenizer, shown, max_new_tokens)
     references = [p.answer for p in shown]
-    return SideMetrics(loss, math.exp(loss), rouge_l(answers, references), key_term_accuracy(answers, terms)), answers
+    return SideMetrics(loss, math.exp(loss), rouge_l(answers, references), key_term_accuracy(answers, terms),
+                       answer_accuracy(answers, shown)), answers
 
 
 def evaluate(adapter: str | Path, out: str | Path | None = None, examples: int = EXAMPLES,

@@ -111,9 +111,9 @@ def _value(rng: random.Random, kind: str) -> str:
            + rng.choice([".00", "", ".00 each", " per month", ".00 per item"])
 
 
-def _records(rng: random.Random, title: str, section: str, products: list[str], items: list[tuple],
+def _records(rng: random.Random, products: list[str], items: list[tuple],
              values: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
-    """One layout for the whole section: (product, item) -> the record that prices it."""
+    """One layout for the whole section: (product, item) -> the record that prices it, as ingestion writes it."""
     layout = rng.choice(["list", "columns", "cells", "sentence", "faq"] if len(products) > 1
                         else ["list", "sentence", "faq"])
     out = {}
@@ -131,8 +131,39 @@ def _records(rng: random.Random, title: str, section: str, products: list[str], 
                                    f"We charge {v} for the {name.lower()} on {p}."])
             else:
                 text = f"What is the {name.lower()} for {p}? {v}."
-            out[(p, name)] = f"{title} > {section}: {text}"
+            out[(p, name)] = text
     return out
+
+
+@dataclass
+class Institution:
+    """A made-up institution: the sections it publishes, what each offers, and the record pricing each item."""
+
+    name: str
+    offered: dict[str, tuple[list[str], list[tuple]]]  # section -> (products, items)
+    titles: dict[str, str]  # section -> title of the document it is in
+    values: dict[tuple[str, str, str], str]  # (section, product, item) -> the figure
+    records: dict[tuple[str, str, str], str]  # (section, product, item) -> the record's text
+
+    def titled(self, key: tuple[str, str, str]) -> str:
+        """The record as the reader scores it: "Title > Section: record"."""
+        return f"{self.titles[key[0]]} > {key[0]}: {self.records[key]}"
+
+
+def make_institution(rng: random.Random) -> Institution:
+    bank = f"{rng.choice(_BRANDS)} {rng.choice(_KINDS)}"
+    inst = Institution(bank, {}, {}, {}, {})
+    for section in rng.sample(list(CATALOGUE), k=rng.randint(2, 4)):
+        all_products, all_items = CATALOGUE[section]
+        products = rng.sample(all_products, k=min(len(all_products), rng.randint(1, 3)))
+        items = rng.sample(all_items, k=min(len(all_items), rng.randint(2, 5)))
+        values = {(p, name): _value(rng, kind) for p in products for name, kind, _ in items}
+        inst.titles[section] = rng.choice([f"{bank} Fee Schedule", f"{bank} Rates and Fees", f"{section} at {bank}"])
+        for (p, name), text in _records(rng, products, items, values).items():
+            inst.records[(section, p, name)] = text
+            inst.values[(section, p, name)] = values[(p, name)]
+        inst.offered[section] = (products, items)
+    return inst
 
 
 def make_pairs(n_institutions: int = 1200, seed: int = 13, negatives: int = 6) -> list[Pair]:
@@ -140,30 +171,19 @@ def make_pairs(n_institutions: int = 1200, seed: int = 13, negatives: int = 6) -
     rng = random.Random(seed)
     pairs: list[Pair] = []
     for _ in range(n_institutions):
-        bank = f"{rng.choice(_BRANDS)} {rng.choice(_KINDS)}"
-        sections = rng.sample(list(CATALOGUE), k=rng.randint(2, 4))
-        records: dict[tuple[str, str, str], str] = {}
-        offered: dict[str, tuple[list[str], list[tuple]]] = {}
-        for section in sections:
-            all_products, all_items = CATALOGUE[section]
-            products = rng.sample(all_products, k=min(len(all_products), rng.randint(1, 3)))
-            items = rng.sample(all_items, k=min(len(all_items), rng.randint(2, 5)))
-            values = {(p, name): _value(rng, kind) for p in products for name, kind, _ in items}
-            title = rng.choice([f"{bank} Fee Schedule", f"{bank} Rates and Fees", f"{section} at {bank}"])
-            for (p, name), text in _records(rng, title, section, products, items, values).items():
-                records[(section, p, name)] = text
-            offered[section] = (products, items)
-        keys = list(records)
-        for section, (products, items) in offered.items():
+        inst = make_institution(rng)
+        keys = list(inst.records)
+        for section, (products, items) in inst.offered.items():
             for p in products:
                 for name, _, phrasings in items:
                     question = _question(rng, p, name, phrasings, single=len(products) == 1)
-                    positive = records[(section, p, name)]
+                    positive = inst.titled((section, p, name))
                     pairs.append(Pair(question, positive, 1.0))
-                    hard = [records[k] for k in keys if k[0] == section and records[k] != positive]
+                    hard = [inst.titled(k) for k in keys if k[0] == section and inst.titled(k) != positive]
                     for text in rng.sample(hard, k=min(negatives, len(hard))):
                         pairs.append(Pair(question, text, 0.0))
-            pairs += _near_misses(rng, section, products, items, records, keys)
+            pairs += [Pair(q, inst.titled(k), 0.0) for q, tempting in near_misses(rng, inst, section)
+                      for k in tempting]
     rng.shuffle(pairs)
     return pairs
 
@@ -175,21 +195,22 @@ def _question(rng: random.Random, product: str, item: str, phrasings: list[str],
     return question if rng.random() < 0.7 else question.lower()
 
 
-def _near_misses(rng: random.Random, section: str, products: list[str], items: list[tuple],
-                 records: dict, keys: list) -> list[Pair]:
-    """A product of the catalogue this institution does not offer, or an item it does not price: no record
-    answers, and the records for the nearest product or item are the tempting wrong ones."""
+def near_misses(rng: random.Random, inst: Institution, section: str) -> list[tuple[str, list[tuple]]]:
+    """Questions no record of `section` answers, each with the records that tempt a reader: a product of the
+    catalogue this institution does not offer (its records for the same item), or an item it does not price
+    (some of the section's records)."""
+    products, items = inst.offered[section]
     all_products, all_items = CATALOGUE[section]
     missing_products = [p for p in all_products if p not in products]
     missing_items = [i for i in all_items if i[0] not in {n for n, _, _ in items}]
-    out: list[Pair] = []
+    section_keys = [k for k in inst.records if k[0] == section]
+    out: list[tuple[str, list[tuple]]] = []
     if missing_products and len(products) > 1:
         name, _, phrasings = rng.choice(items)
         question = _question(rng, rng.choice(missing_products), name, phrasings, single=False)
-        out += [Pair(question, records[k], 0.0) for k in keys if k[0] == section and k[2] == name]
+        out.append((question, [k for k in section_keys if k[2] == name]))
     if missing_items:
         name, _, phrasings = rng.choice(missing_items)
         question = _question(rng, rng.choice(products), name, phrasings, single=len(products) == 1)
-        section_keys = [k for k in keys if k[0] == section]
-        out += [Pair(question, records[k], 0.0) for k in rng.sample(section_keys, k=min(4, len(section_keys)))]
+        out.append((question, rng.sample(section_keys, k=min(4, len(section_keys)))))
     return out

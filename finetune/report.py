@@ -25,10 +25,13 @@ def metrics_table(b: SideMetrics, t: SideMetrics) -> str:
             ("Perplexity", b.perplexity, t.perplexity, "lower is better"),
             ("ROUGE-L F1", b.rouge_l, t.rouge_l, "higher is better"),
             ("Key-term accuracy", b.key_term_accuracy, t.key_term_accuracy, "higher is better")]
+    if b.answer_accuracy is not None and t.answer_accuracy is not None:
+        rows.append(("Answer accuracy (right record and figures, or a refusal)", b.answer_accuracy,
+                     t.answer_accuracy, "higher is better"))
     lines = ["| Metric | Base model | Base + adapter | Change | |", "|---|---:|---:|---:|---|"]
     for name, base, tuned, better in rows:
-        change = (tuned - base) / base if base else 0.0
-        lines.append(f"| {name} | {base:.3f} | {tuned:.3f} | {change:+.0%} | {better} |")
+        change = f"{(tuned - base) / base:+.0%}" if base else f"{tuned - base:+.3f}"
+        lines.append(f"| {name} | {base:.3f} | {tuned:.3f} | {change} | {better} |")
     return "\n".join(lines)
 
 
@@ -104,7 +107,9 @@ def write_report(result: EvalResult, adapter: Path, out_dir: Path) -> Path:
         f"{train['gradient_accumulation_steps']} rows of up to {config['data']['max_length']} tokens, "
         f"{row_layout(config['data'])}.",
         f"Loss and perplexity over all {result.validation_pairs} held-out pairs; ROUGE-L, key-term accuracy and the "
-        f"answers below over the first {result.examples} (greedy decoding, question only, no retrieved context).",
+        f"answers below over the first {result.examples} (greedy decoding; "
+        + ("each asked over its numbered records, in the assistant's prompt)."
+           if result.tuned.answer_accuracy is not None else "question only, no retrieved context)."),
         "",
         metrics_table(result.base, result.tuned),
         "",

@@ -27,6 +27,7 @@ class FakeGenerator:
         self.closed = False
 
     def stream(self, messages, max_new_tokens=None):
+        self.messages = messages
         try:
             for word in re.findall(r"\S+\s*", self.text):
                 yield word
@@ -129,6 +130,65 @@ def test_a_figure_of_another_record_in_the_context_is_refused(quoting):
             answer = item
     assert "$47.00" not in shown and answer.unsupported == ["$47.00"]
     assert answer.reason == "quoted" and "$28.00" in answer.text and answer.records == records
+
+
+def picking(base: Assistant, generator) -> Assistant:
+    """The assistant with `assistant.model_picks` on: the model cites the candidate record that answers."""
+    settings = base.settings.model_copy(update={"assistant": base.settings.assistant.model_copy(
+        update={"model_picks": True})})
+    return Assistant(settings, base.retriever, generator, base.redactor)
+
+
+def streamed(assistant: Assistant, question: str) -> tuple[str, object]:
+    shown, answer = "", None
+    for item in assistant.stream(question):
+        if isinstance(item, str):
+            shown += item
+        else:
+            answer = item
+    return shown, answer
+
+
+def candidates(quoting: Assistant, question: str) -> list[str]:
+    """The records the picking model is shown, in order, read from its prompt."""
+    fake = FakeGenerator("I'm sorry, I don't know.")
+    streamed(picking(quoting, fake), question)
+    context = fake.messages[-1]["content"]
+    return re.findall(r'^\[\d+\] "(.*)"$', context, re.M)
+
+
+def test_a_picking_model_states_the_figure_of_the_record_it_cites(quoting):
+    """model_picks: the candidates are numbered one by one; the model's citation chooses the answering record,
+    so the international row's $47.00 may be stated when the model cites that row, and the answer cites it alone."""
+    question = "How much is an outgoing wire?"
+    records = candidates(quoting, question)
+    assert len(records) >= 2
+    n = next(i for i, r in enumerate(records, 1) if "$47.00" in r)
+    shown, answer = streamed(picking(quoting, FakeGenerator(f"[{n}] An outgoing international wire costs $47.00.")),
+                             question)
+    assert answer.reason == "answered" and answer.picked == n and answer.records == [records[n - 1]]
+    assert answer.text.startswith("An outgoing international wire costs $47.00.") and f"[{n}]" not in shown
+    assert len(answer.citations) == 1 and "$47.00. [1]" in answer.text
+
+
+def test_a_picking_model_figure_from_another_record_is_refused_and_its_record_quoted(quoting):
+    question = "How much is an outgoing wire?"
+    records = candidates(quoting, question)
+    n = next(i for i, r in enumerate(records, 1) if "$47.00" not in r and "$" in r)
+    shown, answer = streamed(picking(quoting, FakeGenerator(f"[{n}] An outgoing wire costs $47.00.")), question)
+    assert "$47.00" not in shown and answer.unsupported == ["$47.00"]
+    assert answer.reason == "quoted" and answer.records == [records[n - 1]] and "$47.00" not in answer.text
+
+
+@pytest.mark.parametrize("model_text", ["I'm sorry, I don't know the answer to that from our documents.",
+                                        "[7] The fee is $47.00."])
+def test_a_picking_model_that_abstains_or_cites_no_candidate(quoting, model_text):
+    """"I don't know" before any citation is the customer's answer; a number that is no candidate is refused."""
+    shown, answer = streamed(picking(quoting, FakeGenerator(model_text)), "How much is an outgoing wire?")
+    if model_text.startswith("I'm"):
+        assert answer.abstained and answer.reason == "no_evidence" and "don't know" in answer.text
+    else:
+        assert answer.reason == "quoted" and "$47.00" not in shown and answer.unsupported == ["[7]"]
 
 
 def test_each_part_of_a_compound_question_may_state_its_own_record(quoting):
