@@ -50,15 +50,24 @@ class FeedbackStore:
         db.row_factory = sqlite3.Row
         return db
 
-    def add(self, question: str, answer: str, sources: list[dict], rating: int, comment: str, model: str) -> int:
-        """Store one rating (+1 or -1) with what was asked and answered; returns the row id."""
+    def add(self, question: str, answer: str, sources: list[dict], rating: int, comment: str, model: str,
+            row_id: int | None = None) -> int:
+        """Store one rating (+1 or -1) with what was asked and answered; returns the row id. With `row_id` (a
+        customer changing their mind about the same answer) that row's rating, comment and time are replaced,
+        so an answer is rated once."""
         if rating not in (1, -1):
             raise ValueError(f"rating must be +1 or -1, not {rating!r}")
-        row = (datetime.now(UTC).isoformat(timespec="seconds"), rating, question, answer,
-               json.dumps(sources, ensure_ascii=False, default=str), comment or "", model or "")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        row = (now, rating, question, answer, json.dumps(sources, ensure_ascii=False, default=str), comment or "",
+               model or "")
         db = self._connect()
         try:
             with db:
+                if row_id is not None:
+                    cur = db.execute("UPDATE feedback SET time = ?, rating = ?, comment = ? WHERE id = ?",
+                                     (now, rating, comment or "", row_id))
+                    if cur.rowcount:
+                        return row_id
                 cur = db.execute("INSERT INTO feedback (time, rating, question, answer, sources, comment, model) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
             return int(cur.lastrowid)

@@ -147,10 +147,19 @@ def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
     page.locator("#thumbs-down").click()
     page.locator("#feedback-status").get_by_text("feedback was recorded").wait_for()
     shot(page, "4-thumbs-down")
-    row = FeedbackStore(app["data_dir"] / "feedback.sqlite3").latest(limit=1)[0]
+    store = FeedbackStore(app["data_dir"] / "feedback.sqlite3")
+    row = store.latest(limit=1)[0]
     assert (row["rating"], row["question"], row["comment"]) == (
         -1, question, "Please also say how long a replacement takes.")
     assert row["sources"] and row["sources"][0]["file"] == "fee_schedule.pdf"
+    # The pressed thumb shows it; changing one's mind changes the same row, so an answer is rated once.
+    page.wait_for_function("() => document.querySelector('#thumbs-down').classList.contains('primary')")
+    rows = len(store.latest())
+    page.locator("#thumbs-up").click()
+    page.wait_for_function("() => document.querySelector('#thumbs-up').classList.contains('primary') && "
+                           "!document.querySelector('#thumbs-down').classList.contains('primary')")
+    assert len(store.latest()) == rows
+    assert [r["rating"] for r in store.latest() if r["question"] == question] == [1]
 
 
 def staff_login(page, url: str, password: str, expect: str = "#staff-upload") -> None:

@@ -70,3 +70,12 @@ def test_concurrent_adds_from_threads(store):
     rows = store.latest(limit=1000)
     assert len(rows) == 80 and len({r["id"] for r in rows}) == 80
     assert [r["rating"] for r in rows] == [-1] * 40 + [1] * 40
+
+
+def test_rating_the_same_answer_again_changes_its_row(store):
+    first = store.add("q?", "a [1]", [], -1, "wrong fee", "m")
+    assert store.add("q?", "a [1]", [], 1, "", "m", row_id=first) == first
+    rows = store.latest()
+    assert len(rows) == 1 and (rows[0]["rating"], rows[0]["comment"]) == (1, "")
+    assert store.add("q?", "a [1]", [], 1, "", "m", row_id=999) != first  # a row that is gone: stored anew
+    assert len(store.latest()) == 2

@@ -125,10 +125,11 @@ class Services:
         text = reply("person", self.settings.assistant.institution, self.settings.contact)
         return Answer("Talk to a person", text, abstained=True, reason="handoff", model=self.model_name)
 
-    def rate(self, answer: Answer, rating: int, comment: str = "") -> int:
-        """Store a customer's thumbs up (+1) or down (-1) on an answer; returns the feedback row id."""
+    def rate(self, answer: Answer, rating: int, comment: str = "", row_id: int | None = None) -> int:
+        """Store a customer's thumbs up (+1) or down (-1) on an answer; returns the feedback row id. Rating the
+        same answer again passes the id it returned and changes that row."""
         return self.feedback.add(answer.question, answer.text, [source_dict(c) for c in answer.citations],
-                                 rating, comment.strip(), answer.model or self.model_name)
+                                 rating, comment.strip(), answer.model or self.model_name, row_id)
 
     def questions_in_documents(self) -> list[str]:
         """Up to EXAMPLE_COUNT questions the documents themselves ask (FAQ headings first), for example buttons."""

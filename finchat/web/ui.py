@@ -114,9 +114,11 @@ def build_demo(services: Services) -> gr.Blocks:
             yield _messages(turns, welcome), cited, gr.skip(), _answer_json(turn), turns
 
         def rateable(turns: list[dict]):
-            """The thumbs work once there is an answer to rate."""
-            on = gr.update(interactive=any(t["answer"] is not None for t in turns))
-            return on, on
+            """The thumbs work once there is an answer to rate, and show the latest answer's rating as pressed."""
+            answered = [t for t in turns if t["answer"] is not None]
+            rated = answered[-1].get("rating") if answered else None
+            return tuple(gr.update(interactive=bool(answered), variant="primary" if rated == r else "secondary")
+                         for r in (1, -1))
 
         def talk_to_person(turns: list[dict]):
             answer = services.talk_to_person()
@@ -128,8 +130,10 @@ def build_demo(services: Services) -> gr.Blocks:
             answered = [t for t in turns if t["answer"] is not None]
             if not answered:
                 raise gr.Error("Ask a question first; feedback is about an answer.")
-            services.rate(answered[-1]["answer"], _rating(rating), comment or "")
-            return "Thank you \u2013 your feedback was recorded.", ""
+            turn = answered[-1]  # rated once: a second press changes the same row
+            turn["rating"] = _rating(rating)
+            turn["feedback_id"] = services.rate(turn["answer"], turn["rating"], comment or "", turn.get("feedback_id"))
+            return "Thank you \u2013 your feedback was recorded.", "", turns
 
         def clear_chat():
             return _messages([], welcome), _sources_html([]), None, [], ""
@@ -141,11 +145,10 @@ def build_demo(services: Services) -> gr.Blocks:
             rateable, [turns], [up, down], api_visibility="private")
         person.click(talk_to_person, [turns], [chatbot, sources, answer, turns], api_name="talk_to_person").then(
             rateable, [turns], [up, down], api_visibility="private")
-        rating.submit(feedback, [rating, comment, turns], [feedback_status, comment], api_name="feedback")
-        up.click(functools.partial(feedback, "up"), [comment, turns], [feedback_status, comment],
-                 api_visibility="private")
-        down.click(functools.partial(feedback, "down"), [comment, turns], [feedback_status, comment],
-                   api_visibility="private")
+        rating.submit(feedback, [rating, comment, turns], [feedback_status, comment, turns], api_name="feedback")
+        for button, value in ((up, "up"), (down, "down")):
+            button.click(functools.partial(feedback, value), [comment, turns], [feedback_status, comment, turns],
+                         api_visibility="private").then(rateable, [turns], [up, down], api_visibility="private")
         cleared = [chatbot, sources, answer, turns, feedback_status]
         clear.click(clear_chat, None, cleared, api_name="clear").then(rateable, [turns], [up, down],
                                                                       api_visibility="private")
