@@ -251,3 +251,33 @@ def test_a_customer_is_welcomed_by_name_and_reaches_a_person(app, page):
     shot(page, "10-talk-to-person")
     page.locator("#clear").click()
     page.wait_for_function("() => document.querySelector('#thumbs-up').disabled", timeout=ANSWER_TIMEOUT_MS)
+
+
+SCROLLERS_JS = """() => [...document.querySelectorAll('body *')].filter(e => {
+    const style = getComputedStyle(e);
+    return /(auto|scroll)/.test(style.overflowY) && e.scrollHeight > e.clientHeight + 1 && e.clientHeight > 0;
+}).map(e => e.id || e.className || e.tagName)"""
+
+
+def test_on_a_phone_the_page_is_one_scroll_with_the_question_box_in_view(app, browser):
+    """390x844: however long the conversation, only the page scrolls (no chat box scrolling inside it), and the
+    question box stays on screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.set_default_timeout(90_000)
+    page = context.new_page()
+    try:
+        page.goto(app["url"])
+        page.locator("#title").wait_for()
+        for n in range(3):  # hand-offs: long answers without waiting on the model
+            page.locator("#talk-to-person").click()
+            page.wait_for_function(f"() => document.querySelectorAll('#chatbot .message.bot, #chatbot "
+                                   f"[data-testid=bot]').length > {n + 1}", timeout=ANSWER_TIMEOUT_MS)
+        assert page.evaluate("document.documentElement.scrollHeight") > 844  # the conversation is longer than a screen
+        assert page.evaluate(SCROLLERS_JS) == []
+        box = page.locator("#chat-input textarea").bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+        placeholder = page.locator("#chat-input textarea").evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert placeholder  # the placeholder is not cut off
+        shot(page, "11-phone")
+    finally:
+        context.close()

@@ -51,7 +51,8 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
         staff_demo = build_staff_demo(services)
         gr.mount_gradio_app(app, staff_demo, path=STAFF_PATH, auth_dependency=staff_user(services), css=CSS,
                             footer_links=[], **common)
-    gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=["api"], **common)
+    # No "Use via API" link for customers: the API is documented for developers (README, /v1), not on the chat.
+    gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=[], **common)
     app.add_middleware(UploadGuard, services=services)
     return app
 

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import functools
 import html
+import re
+import time
 from typing import Any
 
 import gradio as gr
@@ -43,6 +45,7 @@ from finchat.web.services import Services, source_dict
 SHOWN_QUESTION_CHARS = 600  # a pasted essay is shortened in the chat bubble; the assistant still sees all of it
 CHAT_HEIGHT = 520
 TYPING = "\u258c"  # shown after the text while the answer streams
+WORD_S = 0.02  # a quoted answer arrives whole; it is shown word by word at about a fast model's pace
 WELCOME = ("Hello, I'm {institution}'s virtual assistant, an automated assistant. I answer questions about fees, "
            "rates, cards, accounts and our policies from {institution}'s published documents, and show where each "
            "answer comes from. I can't see or change your accounts. To talk to a person, use \u201cTalk to a "
@@ -51,7 +54,15 @@ CSS = """
 #sources details, #chatbot details { margin: .35em 0; }
 #sources summary, #chatbot summary { cursor: pointer; font-weight: 600; }
 #sources blockquote, #chatbot blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
-#footer { font-size: .8em; opacity: .75; }
+#footer { font-size: .8em; }
+/* A phone: one page scroll (the chat grows with the page, no box scrolling inside it), the question box pinned to
+   the bottom, and the sources under each answer (the side panel repeats them, so it goes). */
+@media (max-width: 640px) {
+  #chatbot { height: auto !important; max-height: none !important; }
+  #chatbot > div, #chatbot .bubble-wrap { height: auto !important; max-height: none !important; overflow: visible !important; }
+  #sources { display: none; }
+  #chat-row { position: sticky; bottom: 0; z-index: 10; background: var(--background-fill-primary); }
+}
 #disclaimer { font-size: .9em; }
 """
 
@@ -71,9 +82,9 @@ def build_demo(services: Services) -> gr.Blocks:
                                      feedback_options=None, buttons=["copy"],
                                      placeholder="Ask about fees, rates, cards and accounts. "
                                                  "Every answer cites the documents it comes from.")
-                with gr.Row():
+                with gr.Row(elem_id="chat-row"):
                     msg = gr.Textbox(label="Your question", elem_id="chat-input", show_label=False, scale=6,
-                                     lines=1, max_lines=6, placeholder="Type your question and press Enter")
+                                     lines=1, max_lines=6, placeholder="Type your question")
                     send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=80)
                 if services.examples:
                     gr.Examples([[q] for q in services.examples], inputs=[msg], label="Example questions",
@@ -108,8 +119,11 @@ def build_demo(services: Services) -> gr.Blocks:
                 if isinstance(item, Answer):
                     turn["answer"] = item
                     break
-                turn["shown"] += item
-                yield _messages(turns, welcome), gr.skip(), gr.skip(), _answer_json(turn), turns
+                for word in re.findall(r"\s*\S+\s*", item) if len(item) > 40 else [item]:
+                    turn["shown"] += word
+                    yield _messages(turns, welcome), gr.skip(), gr.skip(), _answer_json(turn), turns
+                    if word is not item:
+                        time.sleep(WORD_S)
             cited = _sources_html(turn["answer"].citations)
             yield _messages(turns, welcome), cited, gr.skip(), _answer_json(turn), turns
 
