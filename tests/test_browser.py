@@ -268,10 +268,10 @@ def test_on_a_phone_the_page_is_one_scroll_with_the_question_box_in_view(app, br
     try:
         page.goto(app["url"])
         page.locator("#title").wait_for()
+        replies = page.locator("#chatbot").get_by_text("You can talk to a person")
         for n in range(3):  # hand-offs: long answers without waiting on the model
             page.locator("#talk-to-person").click()
-            page.wait_for_function(f"() => document.querySelectorAll('#chatbot .message.bot, #chatbot "
-                                   f"[data-testid=bot]').length > {n + 1}", timeout=ANSWER_TIMEOUT_MS)
+            replies.nth(n).wait_for(timeout=ANSWER_TIMEOUT_MS)
         assert page.evaluate("document.documentElement.scrollHeight") > 844  # the conversation is longer than a screen
         assert page.evaluate(SCROLLERS_JS) == []
         box = page.locator("#chat-input textarea").bounding_box()

@@ -61,7 +61,9 @@ CSS = """
   #chatbot { height: auto !important; max-height: none !important; }
   #chatbot > div, #chatbot .bubble-wrap { height: auto !important; max-height: none !important; overflow: visible !important; }
   #sources { display: none; }
-  #chat-row { position: sticky; bottom: 0; z-index: 10; background: var(--background-fill-primary); }
+  #chat-row { position: fixed; left: 0; right: 0; bottom: 0; z-index: 10; padding: 6px 8px; margin: 0;
+              background: var(--background-fill-primary); box-shadow: 0 -1px 4px rgba(0, 0, 0, .15); }
+  .gradio-container { padding-bottom: 96px !important; }
 }
 #disclaimer { font-size: .9em; }
 """
