@@ -79,12 +79,17 @@ class FeedbackStore:
         return [{**r, "sources": json.loads(r["sources"])} for r in self._rows(limit)]
 
     def export_csv(self) -> str:
-        """All feedback as CSV text (header: id, time, rating, question, answer, sources, comment, model)."""
+        """All feedback as CSV text: id, time (UTC), rating, question, answer, comment, model, then one column per
+        source the answer cited (source_1, source_2, …: "fee_schedule.pdf, page 2"), never the chunks' text."""
+        rows = self._rows(None)
+        labels = [[_label(s) for s in json.loads(r["sources"] or "[]")] for r in rows]
+        width = max([1, *map(len, labels)])
+        fields = [c for c in COLUMNS if c != "sources"]
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        for r in self._rows(None):
-            writer.writerow([_cell(r[c]) for c in COLUMNS])
+        writer.writerow([*fields, *(f"source_{i}" for i in range(1, width + 1))])
+        for r, cited in zip(rows, labels):
+            writer.writerow([_cell(r[c]) for c in fields] + [_cell(x) for x in cited] + [""] * (width - len(cited)))
         return out.getvalue()
 
     def _rows(self, limit: int | None) -> list[dict[str, Any]]:
@@ -95,6 +100,14 @@ class FeedbackStore:
             return [dict(r) for r in rows]
         finally:
             db.close()
+
+
+def _label(source: dict) -> str:
+    """A cited source as the customer saw it: "file, page 2" (or its section)."""
+    if source.get("label"):
+        return str(source["label"])
+    where = f"page {source['page']}" if source.get("page") else source.get("section", "")
+    return f"{source.get('file', '')}, {where}" if where else str(source.get("file", ""))
 
 
 def _cell(value: Any) -> Any:

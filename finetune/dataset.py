@@ -4,7 +4,7 @@ Accepted files:
   * CSV with a `QA_text` column in the paper's format `##Question: ... ## Answer: ...` (finetune/data/qa_pairs.csv);
   * JSONL, one `{"question": ..., "answer": ...}` object per line, optionally with the "system" prompt and the
     numbered "context" the question is asked over (RAFT examples, `finetune.raft_data`);
-  * the staff console's feedback CSV export (id,time,rating,question,answer,sources,comment,model): thumbs-up
+  * the staff console's feedback CSV export (id,time,rating,question,answer,comment,model,source_1,…): thumbs-up
     answers (rating 1) become pairs, so a bank can tune on answers its own staff approved.
 Every malformed line is reported with its line number, all at once, and nothing is returned.
 """
@@ -24,7 +24,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 QA_TEXT_COLUMN = "QA_text"
-FEEDBACK_COLUMNS = ("id", "time", "rating", "question", "answer", "sources", "comment", "model")
+FEEDBACK_COLUMNS = ("id", "time", "rating", "question", "answer", "comment", "model")  # + source_1… (or sources)
 THUMBS_UP = "1"
 QA_TEXT = re.compile(r"^\s*##\s*Question:\s*(?P<question>.*?)\s*##\s*Answer:\s*(?P<answer>.*?)\s*$", re.DOTALL)
 CITATION_MARK = re.compile(r"\s*\[\d+\]")  # "[1]" points at a source the training prompt does not include

@@ -281,3 +281,35 @@ def test_on_a_phone_the_page_is_one_scroll_with_the_question_box_in_view(app, br
         shot(page, "11-phone")
     finally:
         context.close()
+
+
+def test_staff_delete_asks_first_and_can_be_undone(app, page):
+    """Delete asks for confirmation (Cancel keeps the document); after it, "Undo delete" puts the document back
+    from its original with the audience it had, and every step is in the audit log."""
+    staff_login(page, app["url"], app["password"])
+    documents = page.locator("#staff-documents")
+    documents.get_by_text("faq.md").wait_for()
+    choose = page.locator("#staff-doc-name input")
+    choose.fill("faq.md")
+    choose.press("Enter")
+    page.locator("#staff-delete").click()
+    ask = page.locator("#staff-delete-ask")
+    ask.get_by_text("Delete faq.md?").wait_for()
+    shot(page, "12-staff-delete-asks")
+    page.locator("#staff-delete-cancel").click()
+    ask.wait_for(state="hidden")
+    assert "faq.md" in documents.inner_text()
+
+    page.locator("#staff-delete").click()
+    page.locator("#staff-delete-confirm").click()
+    page.locator("#staff-doc-status").get_by_text("faq.md: deleted").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_function("() => !document.querySelector('#staff-documents').innerText.includes('faq.md')")
+    undo = page.locator("#staff-undo")
+    undo.wait_for(state="visible")
+    shot(page, "13-staff-deleted-undo")
+    undo.click()
+    page.locator("#staff-doc-status").get_by_text("faq.md: restored").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    documents.get_by_text("faq.md").wait_for()
+    undo.wait_for(state="hidden")
+    actions = [json.loads(line)["action"] for line in (app["data_dir"] / "audit.jsonl").read_text().splitlines()]
+    assert actions[-2:] == ["delete", "undo_delete"]

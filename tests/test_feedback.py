@@ -50,11 +50,14 @@ def test_only_plus_or_minus_one(store, rating):
 def test_export_csv_round_trips_and_defuses_formulas(store):
     store.add("Fee?", 'Line one,\n"quoted" line two', SOURCES, 1, "", "m")
     store.add("=HYPERLINK(\"http://x\")", "a", [], -1, "+1 thanks, @team", "m")
+    store.add("Two sources?", "b", [*SOURCES, {"file": "faq.md", "section": "Cards", "text": "a whole chunk"}], 1, "",
+              "m")
     rows = list(csv.reader(io.StringIO(store.export_csv())))
-    assert rows[0] == list(COLUMNS)
-    down, up = rows[1], rows[2]
-    assert down[2] == "-1" and down[3] == "'=HYPERLINK(\"http://x\")" and down[6] == "'+1 thanks, @team"
-    assert up[4] == 'Line one,\n"quoted" line two' and json.loads(up[5]) == SOURCES and up[0] == "1"
+    assert rows[0] == [c for c in COLUMNS if c != "sources"] + ["source_1", "source_2"]
+    down, two, up = rows[1], rows[2], rows[3]  # thumbs-down first, then newest first
+    assert down[2] == "-1" and down[3] == "'=HYPERLINK(\"http://x\")" and down[5] == "'+1 thanks, @team"
+    assert up[4] == 'Line one,\n"quoted" line two' and up[7:] == ["fee_schedule.pdf, page 1", ""] and up[0] == "1"
+    assert two[7:] == ["fee_schedule.pdf, page 1", "faq.md, Cards"] and "a whole chunk" not in store.export_csv()
 
 
 def test_concurrent_adds_from_threads(store):

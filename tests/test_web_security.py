@@ -205,3 +205,27 @@ def test_a_kill_mid_upload_keeps_the_landed_file_audited_and_its_copies_go_at_st
     assert not list(settings.tmp_dir.glob("ingest-*"))
     with pytest.raises(StopIteration):
         next(settings.tmp_dir.rglob("*.md"))
+
+
+def test_an_uploaded_document_deleted_by_staff_can_be_undone_from_its_trash(settings, store, ingestor):
+    """Delete moves the kept original to the session's trash (nothing served, emptied at start-up); undo ingests
+    it again with its audience and keeps it for re-indexing; another session cannot undo it."""
+    settings.web.staff_password = "correct horse battery"
+    services = make_services(settings, store, ingestor)
+    token = services.auth.login("staff", "correct horse battery", "127.0.0.1")
+    cached = services.upload_cache / "u" / "faq.md"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes((SAMPLES / "faq.md").read_bytes())
+    services.remember_uploads(token, [str(cached)])
+    assert services.upload(token, [cached], audience="staff")[0].ok
+    kept = settings.uploads_dir / "faq.md"
+    assert kept.is_file()
+
+    assert services.delete(token, "faq.md") and not kept.exists()
+    assert "faq.md" not in {r.file for r in store.list_files()}
+    other = services.auth.login("staff", "correct horse battery", "127.0.0.2")
+    assert services.undo_delete(other, "faq.md") is None  # undo is the deleting session's
+    restored = services.undo_delete(token, "faq.md")
+    assert restored.ok and kept.is_file()
+    assert {r.file: r.audience for r in store.list_files()}["faq.md"] == "staff"
+    assert services.undo_delete(token, "faq.md") is None  # once

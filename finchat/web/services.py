@@ -7,6 +7,7 @@ Gradio exposes every event handler as an HTTP endpoint whether or not the page s
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 EXAMPLE_COUNT = 4  # example questions taken from the documents when settings name none
 EXAMPLE_CHARS = (15, 120)  # shortest and longest line accepted as an example question
 UPLOAD_CACHE = "gradio"  # folder under settings.tmp_dir where Gradio stores files as they are uploaded
+TRASH = "deleted"  # folder under settings.tmp_dir holding the originals a staff session deleted, for its undo
 IN_FLIGHT = "ingest-"  # prefix of the folders under settings.tmp_dir holding an upload while it is ingested
 PUBLIC, BOTH = ("public",), ("public", "staff")  # what customers may be answered from; what staff may
 FAILED = "I'm sorry, something went wrong while answering. Please try again in a moment, or {contact}."
@@ -67,6 +69,8 @@ class Services:
     examples: list[str] = field(default_factory=list)
     # Store writes (upload, delete, re-index) one at a time; questions keep reading in parallel.
     _writing: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # What each staff session deleted: token -> file name -> (its original, its audience), for undo_delete.
+    _deleted: dict[str, dict[str, tuple[Path, str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, samples: Path | None = None) -> Services:
@@ -253,15 +257,41 @@ class Services:
         return changed
 
     def delete(self, token: str | None, name: str) -> bool:
-        """Delete a document, its chunks and its kept original; False when no such document is stored."""
+        """Delete a document and its chunks; False when no such document is stored. Its kept original moves to
+        this session's trash (under tmp_dir, emptied at the next start), so `undo_delete` can bring it back."""
         user = self.require_staff(token)
         name = Path(name.strip()).name
         with self._writing:
-            deleted = bool(name) and self.store.delete_file(name)
-            if deleted:
-                (self.settings.uploads_dir / name).unlink(missing_ok=True)
+            record = next((r for r in self.store.list_files() if r.file == name), None) if name else None
+            original = self._originals().get(name)
+            deleted = record is not None and self.store.delete_file(name)
+            if deleted and original is not None:
+                if original.parent == self.settings.uploads_dir:  # an upload: kept aside, not lost
+                    trash = self.settings.tmp_dir / TRASH / hashlib.sha256((token or "").encode()).hexdigest()[:16]
+                    trash.mkdir(parents=True, exist_ok=True)
+                    original = Path(shutil.move(original, trash / name))
+                self._deleted.setdefault(token or "", {})[name] = (original, record.audience)
         self.audit.append("delete", user, file=name, deleted=deleted)
         return deleted
+
+    def undo_delete(self, token: str | None, name: str) -> FileResult | None:
+        """Put back a document this session deleted, from its original, with the audience it had; None when
+        this session deleted no such document (or its original was not kept)."""
+        user = self.require_staff(token)
+        entry = self._deleted.get(token or "", {}).pop(Path(name.strip()).name, None)
+        if entry is None:
+            return None
+        original, audience = entry
+        kept = self.settings.uploads_dir
+        results: list[FileResult] = []
+        with self._writing:
+            self.ingestor.ingest([original], on_file=results.append, audience=audience)
+            if results and results[0].ok and original.is_relative_to(self.settings.tmp_dir):  # from the trash
+                kept.mkdir(parents=True, exist_ok=True)
+                shutil.move(original, kept / original.name)
+        result = results[0] if results else FileResult(original.name, "failed", error="nothing was ingested")
+        self.audit.append("undo_delete", user, **_audited(result))
+        return result
 
     def reindex(self, token: str | None, on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
         """Re-ingest every stored document from its kept original (uploads, then samples) with today's settings;

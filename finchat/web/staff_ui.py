@@ -10,13 +10,16 @@ another's `session_hash` gains nothing.
 headers={"Cookie": "finchat_staff=<token>"})`): `/staff_upload` (files: list of `handle_file(path)`, audience:
 "auto" | "public" | "staff") · `/staff_documents` () · `/staff_delete` (file name) · `/staff_audience` (file name,
 "public" | "staff") · `/staff_reindex` () · `/staff_feedback` () · `/staff_ask` (question; streams).
-Results: upload and re-index return (result text, one line per file; documents table; document choices); the
+In the page, delete asks for confirmation first and then offers "Undo delete" for the rest of the session
+(`Services.undo_delete`); the API's `/staff_delete` deletes at once. Results: upload and re-index return (result
+text, one line per file; documents table; document choices); delete and audience changes report in `#staff-doc-status`; the
 documents table is `{"headers": [...], "data": [[file, audience, chunks, pages, effective date, ingested at], ...]}`.
 The feedback CSV is `GET /staff/export/feedback.csv`.
 
 Element ids: `#staff-user`, `#staff-logout`, `#staff-upload` (file input), `#staff-audience` (upload audience),
 `#staff-ingest` (button), `#staff-upload-results`, `#staff-documents`, `#staff-refresh`, `#staff-doc-name`,
-`#staff-doc-audience`, `#staff-set-audience`, `#staff-delete`, `#staff-reindex`, `#staff-chat`, `#staff-question`,
+`#staff-doc-audience`, `#staff-set-audience`, `#staff-delete` (then `#staff-delete-confirm` / `#staff-delete-cancel`),
+`#staff-undo`, `#staff-doc-status`, `#staff-reindex`, `#staff-chat`, `#staff-question`,
 `#staff-feedback`, `#staff-feedback-refresh`, `#staff-export`.
 """
 
@@ -85,6 +88,12 @@ def build_staff_demo(services: Services) -> gr.Blocks:
                 delete = gr.Button("Delete document", variant="stop", size="sm", elem_id="staff-delete")
                 refresh = gr.Button("Refresh list", size="sm", elem_id="staff-refresh")
                 reindex = gr.Button("Re-index all", size="sm", elem_id="staff-reindex")
+            with gr.Row(visible=False, elem_id="staff-delete-ask") as ask_delete:  # delete asks first
+                delete_question = gr.Markdown()
+                confirm_delete = gr.Button("Yes, delete", variant="stop", size="sm", elem_id="staff-delete-confirm")
+                cancel_delete = gr.Button("Cancel", size="sm", elem_id="staff-delete-cancel")
+            doc_status = gr.Markdown(elem_id="staff-doc-status")
+            undo = gr.Button("Undo delete", size="sm", visible=False, elem_id="staff-undo")
         with gr.Tab("Staff chat"):
             gr.Markdown("Answers from **every** document, staff-only ones included. Customers never see these.")
             chat = gr.Chatbot(elem_id="staff-chat", label="Staff chat", height=420)
@@ -151,6 +160,23 @@ def build_staff_demo(services: Services) -> gr.Blocks:
         return (f"{file_name}: deleted" if deleted else f"{file_name}: no such document", *docs(token))
 
     @_staff_only
+    def ask_before_delete(file_name: str | None, request: gr.Request):
+        services.require_staff(staff_token(request))
+        if not file_name:
+            raise gr.Error("Choose a document to delete.")
+        return (gr.update(visible=True), f"Delete **{file_name}**? Customers will no longer get answers from it.",
+                gr.update(visible=False))
+
+    @_staff_only
+    def staff_undo(file_name: str | None, request: gr.Request):
+        token = staff_token(request)
+        result = services.undo_delete(token, file_name or "")
+        if result is None:
+            raise gr.Error("Nothing to undo: this session deleted no such document.")
+        message = f"{result.file}: restored ({result.chunks} chunks)" if result.ok else result.error
+        return (message, *docs(token))
+
+    @_staff_only
     def staff_audience(file_name: str | None, value: str, request: gr.Request):
         token = staff_token(request)
         services.require_staff(token)
@@ -204,10 +230,20 @@ def build_staff_demo(services: Services) -> gr.Blocks:
                      show_progress_on=[results], preprocess=False)
         refresh.click(staff_documents, None, [documents, name], api_name="staff_documents",
                       show_progress_on=[documents])
-        delete.click(staff_delete, [name], [results, documents, name], api_name="staff_delete",
-                     show_progress_on=[results])
-        set_audience.click(staff_audience, [name, doc_audience], [results, documents, name], api_name="staff_audience",
-                           show_progress_on=[results])
+        delete.click(ask_before_delete, [name], [ask_delete, delete_question, undo], api_visibility="private")
+        cancel_delete.click(lambda: gr.update(visible=False), None, [ask_delete], api_visibility="private")
+        deleted_name = gr.State("")
+        confirm_delete.click(lambda n: (gr.update(visible=False), n or ""), [name], [ask_delete, deleted_name],
+                             api_visibility="private").then(
+            staff_delete, [name], [doc_status, documents, name], api_name="staff_delete",
+            show_progress_on=[doc_status]).then(
+            lambda n: gr.update(visible=bool(n), value=f"Undo delete of {n}"), [deleted_name], [undo],
+            api_visibility="private")
+        undo.click(staff_undo, [deleted_name], [doc_status, documents, name], api_visibility="private",
+                   show_progress_on=[doc_status]).then(lambda: gr.update(visible=False), None, [undo],
+                                                        api_visibility="private")
+        set_audience.click(staff_audience, [name, doc_audience], [doc_status, documents, name],
+                           api_name="staff_audience", show_progress_on=[doc_status])
         reindex.click(staff_reindex, None, [results, documents, name], api_name="staff_reindex",
                       show_progress_on=[results])
         feedback_refresh.click(staff_feedback, None, [feedback], api_name="staff_feedback")
