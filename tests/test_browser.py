@@ -313,3 +313,28 @@ def test_staff_delete_asks_first_and_can_be_undone(app, page):
     undo.wait_for(state="hidden")
     actions = [json.loads(line)["action"] for line in (app["data_dir"] / "audit.jsonl").read_text().splitlines()]
     assert actions[-2:] == ["delete", "undo_delete"]
+
+
+AXE = ROOT / ".axe" / "node_modules" / "axe-core" / "axe.min.js"  # `make test` installs it with npm
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations of the page as it is now (WCAG 2 A and AA rules)."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `make test` (it installs it with npm)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: "
+                           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_core_finds_no_serious_violation_on_the_chat_and_staff_pages(app, page):
+    page.goto(app["url"])
+    page.locator("#title").wait_for()
+    page.locator("#talk-to-person").click()
+    page.locator("#chatbot").get_by_text("You can talk to a person").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    chat = axe_violations(page)
+    staff_login(page, app["url"], app["password"])
+    staff = axe_violations(page)
+    assert (chat, staff) == ([], []), {"chat": chat, "staff": staff}

@@ -37,7 +37,7 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
     from finchat.web.api import make_router
     from finchat.web.guard import UploadGuard
     from finchat.web.staff_routes import STAFF_PATH, make_staff_router, staff_user
-    from finchat.web.ui import CSS
+    from finchat.web.ui import CSS, HEAD
 
     settings = services.settings
     app = FastAPI(title="FinChat", docs_url="/v1/docs", openapi_url="/v1/openapi.json", redoc_url=None)
@@ -50,7 +50,7 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
         app.include_router(make_staff_router(services))  # /staff/login… before the mount that would shadow them
         staff_demo = build_staff_demo(services)
         gr.mount_gradio_app(app, staff_demo, path=STAFF_PATH, auth_dependency=staff_user(services), css=CSS,
-                            footer_links=[], **common)
+                            head=HEAD, footer_links=[], **common)
     # No "Use via API" link for customers: the API is documented for developers (README, /v1), not on the chat.
     gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=[], **common)
     app.add_middleware(UploadGuard, services=services)

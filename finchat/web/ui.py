@@ -55,6 +55,12 @@ CSS = """
 #sources summary, #chatbot summary { cursor: pointer; font-weight: 600; }
 #sources blockquote, #chatbot blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
 #footer { font-size: .8em; }
+/* WCAG AA (4.5:1) for white text on the coloured buttons, and for the upload box's "- or -" (axe-core checks) */
+button.primary { background: #c2410c !important; border-color: #c2410c !important; color: #fff !important; }
+button.primary:hover { background: #9a3412 !important; }
+button.stop { background: #b91c1c !important; border-color: #b91c1c !important; color: #fff !important; }
+.or { color: #4b5563 !important; }
+#staff-user, #staff-user * { overflow: visible !important; }
 /* A phone: one page scroll (the chat grows with the page, no box scrolling inside it), the question box pinned to
    the bottom, and the sources under each answer (the side panel repeats them, so it goes). */
 @media (max-width: 640px) {
@@ -67,6 +73,16 @@ CSS = """
 }
 #disclaimer { font-size: .9em; }
 """
+
+
+# Gradio's upload box names itself "Click to upload or drop files" while it shows other words; a screen reader's
+# user and voice control need the visible words in the name (WCAG 2.5.3), so the box takes them.
+HEAD = """<script>
+new MutationObserver(() => document.querySelectorAll('.boundedheight[aria-label]').forEach(e => {
+  const shown = e.innerText.replace(/\\s+/g, ' ').trim();
+  if (shown && e.getAttribute('aria-label') !== shown) e.setAttribute('aria-label', shown);
+})).observe(document.documentElement, {childList: true, subtree: true});
+</script>"""
 
 
 def build_demo(services: Services) -> gr.Blocks:
