@@ -141,6 +141,13 @@ def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
     summary.click()
     quote.wait_for(state="visible")
     assert re.search(must[0], quote.inner_text(), re.IGNORECASE), quote.inner_text()
+    marked = page.locator("#sources details blockquote mark").first
+    assert re.search(must[0], marked.inner_text(), re.IGNORECASE), quote.inner_text()  # the quoted record, marked
+    original = page.locator("#sources details a").first
+    assert "Open the original" in original.inner_text() and original.get_attribute("href").startswith(
+        "/documents/fee_schedule.pdf#page=")
+    opened = page.request.get(app["url"] + original.get_attribute("href").lstrip("/").split("#")[0])
+    assert opened.ok and opened.headers["content-type"] == "application/pdf"
     shot(page, "3-source-open")
 
     page.locator("#feedback-comment textarea").fill("Please also say how long a replacement takes.")

@@ -229,3 +229,32 @@ def test_an_uploaded_document_deleted_by_staff_can_be_undone_from_its_trash(sett
     assert restored.ok and kept.is_file()
     assert {r.file: r.audience for r in store.list_files()}["faq.md"] == "staff"
     assert services.undo_delete(token, "faq.md") is None  # once
+
+
+def test_originals_are_served_only_for_public_documents_without_personal_data(settings, store, ingestor):
+    """GET /documents/{name}: a cited public fee schedule opens; a staff-only letter, a file the store does not
+    hold, a path and a public document in which ingestion redacted personal data are all a bare 404."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from finchat.web.originals import make_originals_router, original_url
+
+    services = make_services(settings, store, ingestor)
+    services.samples = SAMPLES
+    assert all(r.ok for r in ingestor.ingest([SAMPLES]))
+    records = {r.file: r for r in store.list_files()}
+    app = FastAPI()
+    app.include_router(make_originals_router(services))
+    http = TestClient(app)
+
+    got = http.get(original_url("fee_schedule.pdf", 2).split("#")[0])
+    assert got.status_code == 200 and got.content == (SAMPLES / "fee_schedule.pdf").read_bytes()
+    assert got.headers["content-type"] == "application/pdf" and got.headers["x-content-type-options"] == "nosniff"
+    assert original_url("fee_schedule.pdf", 2).endswith("#page=2")
+    assert records["customer_letter.txt"].audience == "staff"
+    redacted = [name for name, r in records.items() if r.audience == "public" and any(r.redactions.values())]
+    for name in ["customer_letter.txt", "no_such.pdf", "..%2Fdata%2Ffeedback.sqlite3", "%2Fetc%2Fpasswd", *redacted]:
+        refused = http.get(f"/documents/{name}")
+        assert refused.status_code == 404 and refused.json() == {"detail": "Not Found"}, name
+    html = http.get("/documents/rates.html")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/plain")  # shown, never run

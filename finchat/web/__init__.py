@@ -35,6 +35,7 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
     from fastapi import FastAPI
 
     from finchat.web.api import make_router
+    from finchat.web.originals import make_originals_router
     from finchat.web.guard import UploadGuard
     from finchat.web.staff_routes import STAFF_PATH, make_staff_router, staff_user
     from finchat.web.ui import CSS, HEAD
@@ -42,6 +43,7 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
     settings = services.settings
     app = FastAPI(title="FinChat", docs_url="/v1/docs", openapi_url="/v1/openapi.json", redoc_url=None)
     app.include_router(make_router(services))
+    app.include_router(make_originals_router(services))
     common = dict(ssr_mode=False, mcp_server=False, blocked_paths=_private_paths(settings),
                   max_file_size=f"{settings.ingest.max_upload_mb * UPLOAD_BACKSTOP_FACTOR:.0f}mb")
     if services.staff_enabled:

@@ -337,6 +337,16 @@ class Services:
             return f"{name}: the file is empty"
         return ""
 
+    def public_original(self, name: str) -> Path | None:
+        """The kept original of a public document without personal data, or None (`finchat.web.originals`)."""
+        if not name or Path(name).name != name:
+            return None
+        record = next((r for r in self.store.list_files() if r.file == name), None)
+        if record is None or record.audience != "public" or any(record.redactions.values()):
+            return None
+        path = self._originals().get(name)
+        return path if path is not None and path.is_file() else None
+
     def _originals(self) -> dict[str, Path]:
         return kept_originals([self.samples] if self.samples is not None else [], self.settings.uploads_dir)
 

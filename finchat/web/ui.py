@@ -35,11 +35,12 @@ import functools
 import html
 import re
 import time
-from typing import Any
+from typing import Any, Sequence
 
 import gradio as gr
 
 from chatbot.assistant import Answer, Citation
+from finchat.web.originals import original_url
 from finchat.web.services import Services, source_dict
 
 SHOWN_QUESTION_CHARS = 600  # a pasted essay is shortened in the chat bubble; the assistant still sees all of it
@@ -118,7 +119,7 @@ def build_demo(services: Services) -> gr.Blocks:
                     clear = gr.Button("Clear chat", elem_id="clear", size="sm", min_width=60)
                 feedback_status = gr.Markdown(elem_id="feedback-status")
             with gr.Column(scale=2):
-                sources = gr.HTML(_sources_html([]), elem_id="sources", label="Sources")
+                sources = gr.HTML(_sources_html(), elem_id="sources", label="Sources")
         answer = gr.JSON(visible=False)
         rating = gr.Textbox(visible=False)  # "up" | "down": the /feedback API's input; the buttons pass theirs
         gr.Markdown(f"\u2139\ufe0f {html.escape(settings.assistant.disclaimer)}", elem_id="disclaimer")
@@ -142,7 +143,9 @@ def build_demo(services: Services) -> gr.Blocks:
                     yield _messages(turns, welcome), gr.skip(), gr.skip(), _answer_json(turn), turns
                     if word is not item:
                         time.sleep(WORD_S)
-            cited = _sources_html(turn["answer"].citations)
+            turn["links"] = {c.file: original_url(c.file, c.page) for c in turn["answer"].citations
+                             if services.public_original(c.file)}
+            cited = _sources_html(turn["answer"], turn["links"])
             yield _messages(turns, welcome), cited, gr.skip(), _answer_json(turn), turns
 
         def rateable(turns: list[dict]):
@@ -155,7 +158,7 @@ def build_demo(services: Services) -> gr.Blocks:
         def talk_to_person(turns: list[dict]):
             answer = services.talk_to_person()
             turns = [*turns, {"question": answer.question, "shown": answer.text, "answer": answer}]
-            return _messages(turns, welcome), _sources_html([]), _answer_json(turns[-1]), turns
+            return _messages(turns, welcome), _sources_html(), _answer_json(turns[-1]), turns
 
         def feedback(rating: str, comment: str, turns: list[dict]):
             """Rate the latest answer: rating "up"/"down" (the buttons' labels work too) plus an optional comment."""
@@ -168,7 +171,7 @@ def build_demo(services: Services) -> gr.Blocks:
             return "Thank you \u2013 your feedback was recorded.", "", turns
 
         def clear_chat():
-            return _messages([], welcome), _sources_html([]), None, [], ""
+            return _messages([], welcome), _sources_html(), None, [], ""
 
         # A message sent while an answer streams is answered next ("always_last"); the box is cleared only
         # when a message is taken, so text typed meanwhile stays in it.
@@ -211,7 +214,7 @@ def _messages(turns: list[dict], welcome: str = "") -> list[dict[str, str]]:
         if a is None:
             out.append({"role": "assistant", "content": t["shown"] + TYPING})
         else:
-            out.append({"role": "assistant", "content": a.text + _sources_in_message(a.citations)})
+            out.append({"role": "assistant", "content": a.text + _sources_in_message(a, t.get("links", {}))})
     return out
 
 
@@ -233,28 +236,39 @@ def _rating(value: str) -> int:
     raise gr.Error('rating must be "up" or "down"')
 
 
-def _source_block(c: Citation) -> str:
+def _source_block(c: Citation, records: Sequence[str] = (), link: str | None = None) -> str:
+    """One source: its label and date, opening onto its passage with the quoted record highlighted, and a link to
+    the original (at its page) when it may be served."""
     dated = f" \u00b7 as of {html.escape(c.effective_date)}" if c.effective_date else ""
+    opens = (f'<p><a href="{html.escape(link)}" target="_blank" rel="noopener">Open the original'
+             f'{f" at page {c.page}" if c.page else ""}</a></p>') if link else ""
     return (f"<details><summary>[{c.n}] {html.escape(c.label())}{dated}</summary>"
-            f"<blockquote>{_lines(c.text)}</blockquote></details>")
+            f"<blockquote>{_lines(c.text, records)}</blockquote>{opens}</details>")
 
 
-def _lines(text: str) -> str:
-    """Escaped text with <br> line breaks: a blank line would end the HTML block inside the chat's Markdown."""
-    return "<br>".join(html.escape(line) for line in text.splitlines() if line.strip())
+def _lines(text: str, records: Sequence[str] = ()) -> str:
+    """Escaped text with <br> line breaks (a blank line would end the HTML block inside the chat's Markdown); the
+    lines of the quoted records are marked."""
+    def quoted(line: str) -> bool:
+        line = " ".join(line.split())
+        return len(line) > 3 and any(line in r or r in line for r in records)
+
+    records = [" ".join(r.split()) for r in records if r.strip()]
+    return "<br>".join(f"<mark>{html.escape(line)}</mark>" if quoted(line) else html.escape(line)
+                       for line in text.splitlines() if line.strip())
 
 
-def _sources_in_message(citations: list[Citation]) -> str:
-    if not citations:
+def _sources_in_message(a: Answer, links: dict[str, str]) -> str:
+    if not a.citations:
         return ""
-    return "\n\n**Sources**\n\n" + "".join(_source_block(c) for c in citations)
+    return "\n\n**Sources**\n\n" + "".join(_source_block(c, a.records, links.get(c.file)) for c in a.citations)
 
 
-def _sources_html(citations: list[Citation]) -> str:
+def _sources_html(a: Answer | None = None, links: dict[str, str] | None = None) -> str:
     """The sources panel: the latest answer's sources, each expandable to the quoted chunk."""
-    if not citations:
+    if a is None or not a.citations:
         return "<h4>Sources</h4><p><em>The documents behind each answer appear here.</em></p>"
-    return "<h4>Sources</h4>" + "".join(_source_block(c) for c in citations)
+    return "<h4>Sources</h4>" + "".join(_source_block(c, a.records, (links or {}).get(c.file)) for c in a.citations)
 
 
 def _footer(services: Services) -> str:
