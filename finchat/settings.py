@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -177,7 +177,33 @@ class AssistantSettings(BaseModel):
         "lowest value at which the corpora's ordinary questions trigger a hand-off at most 2% of the time.")
 
 
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on a "#rrggbb" background."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
 class WebSettings(BaseModel):
+    welcome: str = Field("", description="The chat's first message ({institution} is replaced); empty = one that "
+                         "names the institution and says it is an automated assistant.")
+    logo: Path | None = Field(None, description="PNG, JPEG or SVG shown beside the institution's name in the header.")
+    brand_colour: str = Field("#c2410c", description="Colour of the Send and other primary buttons (white text on "
+                              "it must reach WCAG AA, 4.5:1).")
+
+    @field_validator("brand_colour")
+    @classmethod
+    def _readable(cls, colour: str) -> str:
+        import re
+
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise ValueError(f"brand_colour must be written #rrggbb, not {colour!r}")
+        ratio = contrast_with_white(colour)
+        if ratio < 4.5:
+            raise ValueError(f"brand_colour {colour} gives white text a contrast of {ratio:.1f}:1; WCAG AA needs "
+                             f"4.5:1, so choose a darker colour")
+        return colour
+
     host: str = Field("127.0.0.1", description="Interface the web app listens on (0.0.0.0 in a Space or container).")
     port: int = Field(7860, ge=0, le=65535, description="Port of the web app; 0 = any free port.")
     concurrency_limit: int = Field(4, ge=1, description="Questions handled at once (the model itself answers "

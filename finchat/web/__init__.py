@@ -38,7 +38,7 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
     from finchat.web.originals import make_originals_router
     from finchat.web.guard import UploadGuard
     from finchat.web.staff_routes import STAFF_PATH, make_staff_router, staff_user
-    from finchat.web.ui import CSS, HEAD
+    from finchat.web.ui import HEAD, page_css
 
     settings = services.settings
     app = FastAPI(title="FinChat", docs_url="/v1/docs", openapi_url="/v1/openapi.json", redoc_url=None)
@@ -51,10 +51,10 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
 
         app.include_router(make_staff_router(services))  # /staff/login… before the mount that would shadow them
         staff_demo = build_staff_demo(services)
-        gr.mount_gradio_app(app, staff_demo, path=STAFF_PATH, auth_dependency=staff_user(services), css=CSS,
-                            head=HEAD, footer_links=[], **common)
+        gr.mount_gradio_app(app, staff_demo, path=STAFF_PATH, auth_dependency=staff_user(services),
+                            css=page_css(settings), head=HEAD, footer_links=[], **common)
     # No "Use via API" link for customers: the API is documented for developers (README, /v1), not on the chat.
-    gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=[], **common)
+    gr.mount_gradio_app(app, demo, path="/", css=page_css(settings), footer_links=[], **common)
     app.add_middleware(UploadGuard, services=services)
     return app
 

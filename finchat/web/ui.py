@@ -57,8 +57,8 @@ CSS = """
 #sources blockquote, #chatbot blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
 #footer { font-size: .8em; }
 /* WCAG AA (4.5:1) for white text on the coloured buttons, and for the upload box's "- or -" (axe-core checks) */
-button.primary { background: #c2410c !important; border-color: #c2410c !important; color: #fff !important; }
-button.primary:hover { background: #9a3412 !important; }
+button.primary { background: BRAND !important; border-color: BRAND !important; color: #fff !important; }
+button.primary:hover { filter: brightness(.85); }
 button.stop { background: #b91c1c !important; border-color: #b91c1c !important; color: #fff !important; }
 .or { color: #4b5563 !important; }
 #staff-user, #staff-user * { overflow: visible !important; }
@@ -86,14 +86,38 @@ new MutationObserver(() => document.querySelectorAll('.boundedheight[aria-label]
 </script>"""
 
 
+def page_css(settings) -> str:
+    """The page's CSS, in the institution's colour (`web.brand_colour`, checked for AA contrast by the settings)."""
+    return CSS.replace("BRAND", settings.web.brand_colour)
+
+
+def welcome_text(settings) -> str:
+    """The chat's first message: `web.welcome`, or one that names the institution and says it is automated."""
+    return (settings.web.welcome or WELCOME).replace("{institution}", settings.assistant.institution)
+
+
+def header_html(settings) -> str:
+    """The <h1>: the institution's logo (`web.logo`, inlined, so no file route is needed) and its name."""
+    import base64
+    import mimetypes
+
+    name = html.escape(settings.assistant.institution)
+    logo = ""
+    if settings.web.logo:
+        kind = mimetypes.guess_type(str(settings.web.logo))[0] or "image/png"
+        data = base64.b64encode(settings.web.logo.read_bytes()).decode()
+        logo = f'<img src="data:{kind};base64,{data}" alt="" height="40" style="vertical-align:middle"> '
+    return f'<h1 id="title">{logo}{name} virtual assistant</h1>'
+
+
 def build_demo(services: Services) -> gr.Blocks:
     """The whole page; `demo.queue(...)` is already applied with the settings' concurrency bounds."""
     settings = services.settings
     institution = settings.assistant.institution
-    welcome = WELCOME.format(institution=institution)
+    welcome = welcome_text(settings)
     with gr.Blocks(title=f"{institution} virtual assistant", analytics_enabled=False) as demo:
         turns = gr.State([])  # [{"question", "shown", "answer": Answer | None}] of this browser session
-        gr.HTML(f'<h1 id="title">{html.escape(institution)} virtual assistant</h1>')
+        gr.HTML(header_html(settings))
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(_messages([], welcome), elem_id="chatbot", height=CHAT_HEIGHT,
