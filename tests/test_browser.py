@@ -134,6 +134,12 @@ def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
 
     answer = last_bot_text(page)
     assert all(re.search(p, answer, re.IGNORECASE) for p in must), answer
+    # The inline [1] is a link that opens its source under the answer.
+    bubble = bot_messages(page).last
+    inline = bubble.locator("a.cite").first
+    assert inline.inner_text() == "[1]" and not bubble.locator("details blockquote").first.is_visible()
+    inline.click()
+    bubble.locator("details blockquote").first.wait_for(state="visible")
     summary = page.locator("#sources details summary").first
     assert "fee_schedule.pdf" in summary.inner_text()
     quote = page.locator("#sources details blockquote").first

@@ -54,7 +54,7 @@ def create_app(demo: gr.Blocks, services: Services) -> FastAPI:
         gr.mount_gradio_app(app, staff_demo, path=STAFF_PATH, auth_dependency=staff_user(services),
                             css=page_css(settings), head=HEAD, footer_links=[], **common)
     # No "Use via API" link for customers: the API is documented for developers (README, /v1), not on the chat.
-    gr.mount_gradio_app(app, demo, path="/", css=page_css(settings), footer_links=[], **common)
+    gr.mount_gradio_app(app, demo, path="/", css=page_css(settings), head=HEAD, footer_links=[], **common)
     app.add_middleware(UploadGuard, services=services)
     return app
 

@@ -76,9 +76,19 @@ button.stop { background: #b91c1c !important; border-color: #b91c1c !important; 
 """
 
 
-# Gradio's upload box names itself "Click to upload or drop files" while it shows other words; a screen reader's
-# user and voice control need the visible words in the name (WCAG 2.5.3), so the box takes them.
+# An inline citation [n] opens its source. Gradio's upload box names itself "Click to upload or drop files" while
+# it shows other words; a screen reader's user and voice control need the visible words in the name (WCAG 2.5.3),
+# so the box takes them.
 HEAD = """<script>
+document.addEventListener('click', e => {  // an inline [n] opens its source under the answer
+  const a = e.target.closest && e.target.closest('a.cite');
+  const target = a && document.getElementById(a.getAttribute('href').slice(1));
+  if (!target) return;
+  e.preventDefault();
+  target.closest('details').open = true;
+  target.scrollIntoView({block: 'nearest'});
+  target.focus && target.focus();
+});
 new MutationObserver(() => document.querySelectorAll('.boundedheight[aria-label]').forEach(e => {
   const shown = e.innerText.replace(/\\s+/g, ' ').trim();
   if (shown && e.getAttribute('aria-label') !== shown) e.setAttribute('aria-label', shown);
@@ -230,7 +240,7 @@ def _messages(turns: list[dict], welcome: str = "") -> list[dict[str, str]]:
     """Chatbot messages: the welcome, then each question and its answer (streaming, or final with its numbered
     sources)."""
     out: list[dict[str, str]] = [{"role": "assistant", "content": welcome}] if welcome else []
-    for t in turns:
+    for i, t in enumerate(turns):
         q = t["question"]
         shown_q = q if len(q) <= SHOWN_QUESTION_CHARS else q[:SHOWN_QUESTION_CHARS] + f"\u2026 ({len(q):,} characters)"
         out.append({"role": "user", "content": shown_q})
@@ -238,7 +248,10 @@ def _messages(turns: list[dict], welcome: str = "") -> list[dict[str, str]]:
         if a is None:
             out.append({"role": "assistant", "content": t["shown"] + TYPING})
         else:
-            out.append({"role": "assistant", "content": a.text + _sources_in_message(a, t.get("links", {}))})
+            # each inline [n] is a link that opens its source below the answer (HEAD's script opens it)
+            text = re.sub(r"\[(\d+)\]", lambda m: f'<a href="#src-{i}-{m[1]}" class="cite">[{m[1]}]</a>'
+                          if any(c.n == int(m[1]) for c in a.citations) else m[0], html.escape(a.text, quote=False))
+            out.append({"role": "assistant", "content": text + _sources_in_message(a, t.get("links", {}), i)})
     return out
 
 
@@ -260,13 +273,14 @@ def _rating(value: str) -> int:
     raise gr.Error('rating must be "up" or "down"')
 
 
-def _source_block(c: Citation, records: Sequence[str] = (), link: str | None = None) -> str:
+def _source_block(c: Citation, records: Sequence[str] = (), link: str | None = None, anchor: str = "") -> str:
     """One source: its label and date, opening onto its passage with the quoted record highlighted, and a link to
     the original (at its page) when it may be served."""
     dated = f" \u00b7 as of {html.escape(c.effective_date)}" if c.effective_date else ""
     opens = (f'<p><a href="{html.escape(link)}" target="_blank" rel="noopener">Open the original'
              f'{f" at page {c.page}" if c.page else ""}</a></p>') if link else ""
-    return (f"<details><summary>[{c.n}] {html.escape(c.label())}{dated}</summary>"
+    named = f' id="{anchor}"' if anchor else ""
+    return (f"<details><summary{named}>[{c.n}] {html.escape(c.label())}{dated}</summary>"
             f"<blockquote>{_lines(c.text, records)}</blockquote>{opens}</details>")
 
 
@@ -282,10 +296,11 @@ def _lines(text: str, records: Sequence[str] = ()) -> str:
                        for line in text.splitlines() if line.strip())
 
 
-def _sources_in_message(a: Answer, links: dict[str, str]) -> str:
+def _sources_in_message(a: Answer, links: dict[str, str], turn: int = 0) -> str:
     if not a.citations:
         return ""
-    return "\n\n**Sources**\n\n" + "".join(_source_block(c, a.records, links.get(c.file)) for c in a.citations)
+    return "\n\n**Sources**\n\n" + "".join(_source_block(c, a.records, links.get(c.file), f"src-{turn}-{c.n}")
+                                           for c in a.citations)
 
 
 def _sources_html(a: Answer | None = None, links: dict[str, str] | None = None) -> str:
