@@ -264,6 +264,7 @@ def test_a_customer_is_welcomed_by_name_and_reaches_a_person(app, page):
     shot(page, "10-talk-to-person")
     page.locator("#clear").click()
     page.wait_for_function("() => document.querySelector('#thumbs-up').disabled", timeout=ANSWER_TIMEOUT_MS)
+    assert last_bot_text(page).startswith(f"Hello, I'm {name}'s virtual assistant")  # only the welcome is left
 
 
 SCROLLERS_JS = """() => [...document.querySelectorAll('body *')].filter(e => {
@@ -292,6 +293,12 @@ def test_on_a_phone_the_page_is_one_scroll_with_the_question_box_in_view(app, br
         placeholder = page.locator("#chat-input textarea").evaluate("e => e.scrollWidth <= e.clientWidth")
         assert placeholder  # the placeholder is not cut off
         shot(page, "11-phone")
+        # "Clear chat" starts over at the top; the welcome alone is still longer than the screen, so the browser
+        # by itself would keep the page scrolled down.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        page.locator("#clear").click()
+        replies.first.wait_for(state="detached", timeout=ANSWER_TIMEOUT_MS)
+        assert page.evaluate("document.documentElement.scrollHeight") > 844 and page.evaluate("window.scrollY") == 0
     finally:
         context.close()
 

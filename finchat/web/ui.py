@@ -219,8 +219,9 @@ def build_demo(services: Services) -> gr.Blocks:
             button.click(functools.partial(feedback, value), [comment, turns], [feedback_status, comment, turns],
                          api_visibility="private").then(rateable, [turns], [up, down], api_visibility="private")
         cleared = [chatbot, sources, answer, turns, feedback_status]
-        clear.click(clear_chat, None, cleared, api_name="clear").then(rateable, [turns], [up, down],
-                                                                      api_visibility="private")
+        # Starting over starts at the top of the page (the browser runs `js` before the call).
+        clear.click(clear_chat, None, cleared, api_name="clear", js="() => { window.scrollTo(0, 0); }").then(
+            rateable, [turns], [up, down], api_visibility="private")
         # The chatbot's own trash button empties the display; the conversation behind it goes too.
         chatbot.clear(clear_chat, None, cleared, api_visibility="private").then(rateable, [turns], [up, down],
                                                                                 api_visibility="private")
