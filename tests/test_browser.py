@@ -350,10 +350,17 @@ def axe_violations(page) -> list[dict]:
 
 
 def test_axe_core_finds_no_serious_violation_on_the_chat_and_staff_pages(app, page):
+    """The chat with a hand-off and a cited answer whose source is open (highlight, original link), then the
+    staff console."""
     page.goto(app["url"])
     page.locator("#title").wait_for()
     page.locator("#talk-to-person").click()
     page.locator("#chatbot").get_by_text("You can talk to a person").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#chat-input textarea").fill(sample_question(QUESTION_ID)[0])  # and a cited answer, source open
+    page.locator("#send").click()
+    page.locator("#sources details summary").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#sources details summary").first.click()
+    page.locator("#sources details mark").first.wait_for()
     chat = axe_violations(page)
     staff_login(page, app["url"], app["password"])
     staff = axe_violations(page)
