@@ -16,7 +16,8 @@ from typing import Iterator, Sequence
 from chatbot import handoff, prompts
 from chatbot.abstain import Abstainer
 from chatbot.evidence import (Evidence, LineVectors, answers_kind, asked_kinds, claim_words, echoes_prompt, figures,
-                              key_terms, negates, pick_evidence, question_parts, unsupported, unsupported_claim)
+                              key_terms, near_best, negates, pick_evidence, question_parts, unsupported,
+                              unsupported_claim)
 from chatbot.retriever import Retriever
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,8 @@ class Assistant:
                                        a.lexical_weight, a.kind_penalty, weights, a.tier_weight, self.reader,
                                        a.reader_weight, a.reader_candidates, within=0.0 if picks else 0.9)
             several = len(question_parts(query)) > 1  # then the candidates are one per part already
-            evidence = _narrowed(candidates, a.evidence_lines) if picks and not several else candidates
+            # the abstention rules were calibrated on what pick_evidence picks by default
+            evidence = near_best(candidates, a.evidence_lines) if picks and not several else candidates
             why = self.abstainer.why_not(query, evidence, hits, weights)
             if not why:
                 break
@@ -359,15 +361,6 @@ def _states_best(question: str, text: str, best: str) -> bool:
     given = {canon for _, _, canon in figures(question)}  # "60-month" names the product, it is not the answer
     offered = {canon for kind, _, canon in figures(best) if kind in wanted} - given
     return not offered or bool(offered & {canon for _, _, canon in figures(text)})
-
-
-def _narrowed(candidates: list[Evidence], n: int, within: float = 0.9) -> list[Evidence]:
-    """What `pick_evidence(max_items=n)` picks, from its longer list of candidates: the abstention rules were
-    calibrated on that."""
-    if not candidates:
-        return []
-    best = candidates[0]
-    return [best, *[e for e in candidates[1:] if e.score >= within * best.score]][:n]
 
 
 def _key(e: Evidence) -> str:

@@ -379,11 +379,14 @@ def pick_evidence(question: str, hits: list[Hit], lines: LineVectors, max_items:
             if best is not None:
                 chosen.append(best)
         return chosen
-    best = ranked[0][0]
-    chosen = [best]
-    for e in ranked[0][1:]:
-        if len(chosen) >= max_items:
-            break
-        if e.score >= within * best.score and e.text != best.text:
-            chosen.append(e)
-    return chosen
+    return near_best(ranked[0], max_items, within)
+
+
+def near_best(scored: list[Evidence], max_items: int, within: float = 0.9) -> list[Evidence]:
+    """The best of `scored` (best first) and those scoring at least `within` of it, `max_items` in all (the best
+    always)."""
+    if not scored:
+        return []
+    best = scored[0]
+    near = [e for e in scored[1:] if e.score >= within * best.score and e.text != best.text]
+    return [best, *near][:max(max_items, 1)]

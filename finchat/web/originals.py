@@ -9,7 +9,6 @@ its kept original exists (uploads, then samples). Never a path from the request,
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
@@ -36,10 +35,10 @@ def make_originals_router(services: Services) -> APIRouter:
         if path is None:
             raise HTTPException(status_code=404, detail="Not Found")  # as for any unknown route
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind == "text/html":
+        if kind.startswith("text/"):
             kind = "text/plain; charset=utf-8"  # an HTML or Markdown original is shown as text, never run as a page
         return FileResponse(path, media_type=kind, headers={
-            "Content-Disposition": f'inline; filename="{Path(path).name}"', "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'inline; filename="{path.name}"', "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-store"})
 
     return router

@@ -262,7 +262,7 @@ class Services:
         user = self.require_staff(token)
         name = Path(name.strip()).name
         with self._writing:
-            record = next((r for r in self.store.list_files() if r.file == name), None) if name else None
+            record = self.store.file_record(name) if name else None
             original = self._originals().get(name)
             deleted = record is not None and self.store.delete_file(name)
             if deleted and original is not None:
@@ -341,7 +341,7 @@ class Services:
         """The kept original of a public document without personal data, or None (`finchat.web.originals`)."""
         if not name or Path(name).name != name:
             return None
-        record = next((r for r in self.store.list_files() if r.file == name), None)
+        record = self.store.file_record(name)
         if record is None or record.audience != "public" or any(record.redactions.values()):
             return None
         path = self._originals().get(name)
