@@ -110,6 +110,11 @@ def last_bot_text(page, after_welcome: bool = False) -> str:
     return bots.last.inner_text() if bots.count() > (1 if after_welcome else 0) else ""
 
 
+# A chip: a rounded pill (an inline block, not a disclosure line) inside the flex row of chips.
+CHIP_JS = """e => { const s = getComputedStyle(e), row = getComputedStyle(e.closest('.chips'));
+    return parseFloat(s.borderTopLeftRadius) >= 8 && s.display === 'inline-block' && row.display === 'flex'; }"""
+
+
 def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
     question, must = sample_question(QUESTION_ID)
     page.goto(app["url"])
@@ -142,6 +147,7 @@ def test_customer_sees_a_streamed_cited_answer_and_gives_feedback(app, page):
     bubble.locator("details blockquote").first.wait_for(state="visible")
     summary = page.locator("#sources details summary").first
     assert "fee_schedule.pdf" in summary.inner_text()
+    assert summary.evaluate(CHIP_JS), "a source is not shown as a chip in a row of chips"
     quote = page.locator("#sources details blockquote").first
     assert not quote.is_visible()
     summary.click()
@@ -273,30 +279,64 @@ SCROLLERS_JS = """() => [...document.querySelectorAll('body *')].filter(e => {
 }).map(e => e.id || e.className || e.tagName)"""
 
 
-def test_on_a_phone_the_page_is_one_scroll_with_the_question_box_in_view(app, browser):
-    """390x844: however long the conversation, only the page scrolls (no chat box scrolling inside it), and the
-    question box stays on screen."""
+def test_on_a_phone_a_customer_gets_a_cited_fee_and_a_person_in_one_tap(app, browser):
+    """The issue's "done when", at 390x844: the bank's name and welcome on screen; a fee question answered with a
+    chip under the answer; tapping it shows the highlighted record and a link to the original PDF at the page that
+    holds it; "Talk to a person" gives the number in one tap. However long the conversation, only the page scrolls
+    (no chat box scrolling inside it), and the question box stays on screen."""
+    import pypdfium2
+
+    from finchat.settings import load_settings
+
+    settings = load_settings()
+    question, must = sample_question(QUESTION_ID)
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     context.set_default_timeout(90_000)
     page = context.new_page()
     try:
         page.goto(app["url"])
-        page.locator("#title").wait_for()
+        title = page.locator("#title")
+        title.get_by_text(settings.assistant.institution).wait_for()
+        assert title.bounding_box()["y"] >= 0 and f"I'm {settings.assistant.institution}'s" in last_bot_text(page)
+
+        page.locator("#chat-input textarea").fill(question)
+        page.locator("#send").tap()
+        chip = page.locator("#chatbot .chips summary").first
+        chip.wait_for(timeout=ANSWER_TIMEOUT_MS)
+        assert chip.evaluate(CHIP_JS) and chip.bounding_box()["width"] < 390
+        chip.tap()
+        marked = page.locator("#chatbot .chips details[open] mark").first
+        marked.wait_for(state="visible")
+        assert re.search(must[0], marked.inner_text(), re.IGNORECASE), marked.inner_text()
+        shot(page, "14-phone-source")
+        link = page.locator("#chatbot .chips details[open] a").first
+        href = link.get_attribute("href")
+        assert href.startswith("/documents/fee_schedule.pdf#page="), href
+        pdf = page.request.get(app["url"] + href.lstrip("/").split("#")[0])
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+        text = pypdfium2.PdfDocument(pdf.body())[int(href.rsplit("=", 1)[1]) - 1].get_textpage().get_text_range()
+        assert re.search(must[0], text, re.IGNORECASE), "the original's page does not hold the quoted figure"
+
+        page.locator("#talk-to-person").tap()  # one tap to a person's number
+        page.locator("#chatbot").get_by_text(settings.contact.phone).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
         replies = page.locator("#chatbot").get_by_text("You can talk to a person")
-        for n in range(3):  # hand-offs: long answers without waiting on the model
-            page.locator("#talk-to-person").click()
+        for n in range(1, 3):  # more hand-offs: a conversation longer than the screen, without waiting on the model
+            page.locator("#talk-to-person").tap()
             replies.nth(n).wait_for(timeout=ANSWER_TIMEOUT_MS)
-        assert page.evaluate("document.documentElement.scrollHeight") > 844  # the conversation is longer than a screen
+        assert page.evaluate("document.documentElement.scrollHeight") > 844
         assert page.evaluate(SCROLLERS_JS) == []
-        box = page.locator("#chat-input textarea").bounding_box()
-        assert box and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+        for y in (0, 600, "document.documentElement.scrollHeight"):  # at the top, midway and at the end
+            page.evaluate(f"window.scrollTo(0, {y})")
+            for control in ("#chat-input textarea", "#talk-to-person"):
+                box = page.locator(control).bounding_box()
+                assert box and 0 <= box["y"] and box["y"] + box["height"] <= 844, (control, y, box)
         placeholder = page.locator("#chat-input textarea").evaluate("e => e.scrollWidth <= e.clientWidth")
         assert placeholder  # the placeholder is not cut off
         shot(page, "11-phone")
         # "Clear chat" starts over at the top; the welcome alone is still longer than the screen, so the browser
         # by itself would keep the page scrolled down.
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-        page.locator("#clear").click()
+        page.locator("#clear").tap()
         replies.first.wait_for(state="detached", timeout=ANSWER_TIMEOUT_MS)
         assert page.evaluate("document.documentElement.scrollHeight") > 844 and page.evaluate("window.scrollY") == 0
     finally:

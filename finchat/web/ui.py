@@ -22,8 +22,8 @@ which replaces the streamed one when the guard quoted the documents instead. `/f
 Customers are answered from public documents only (`Services.ask`).
 
 Element ids for browser tests: chat input `#chat-input`, send button `#send`, chatbot `#chatbot`, sources panel
-`#sources` (one `<details>` per source; its `<summary>` opens the quoted chunk; the same blocks also follow each
-answer inside the chatbot), thumbs `#thumbs-up` / `#thumbs-down`, feedback comment `#feedback-comment`, feedback
+`#sources` (a `.chips` row: one `<details>` per source, its `<summary>` a chip that opens the quoted chunk; the same
+chips also follow each answer inside the chatbot), thumbs `#thumbs-up` / `#thumbs-down`, feedback comment `#feedback-comment`, feedback
 status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer `#footer`, example questions `#examples`,
 the page's `<h1>` `#title`, the hand-off button `#talk-to-person`. The chat opens with a welcome message that names
 the institution and says it is an automated assistant; the thumbs are disabled until there is an answer to rate.
@@ -52,9 +52,17 @@ WELCOME = ("Hello, I'm {institution}'s virtual assistant, an automated assistant
            "answer comes from. I can't see or change your accounts. To talk to a person, use \u201cTalk to a "
            "person\u201d below.")
 CSS = """
-#sources details, #chatbot details { margin: .35em 0; }
-#sources summary, #chatbot summary { cursor: pointer; font-weight: 600; }
-#sources blockquote, #chatbot blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
+/* Sources are chips: a row of pills under the answer; an open one takes the row's width to show its passage. */
+.chips { display: flex; flex-wrap: wrap; gap: .4em; align-items: flex-start; margin: .4em 0; }
+.chips details { margin: 0; }
+.chips details[open] { flex-basis: 100%; }
+.chips summary { display: inline-block; list-style: none; cursor: pointer; font-weight: 600; font-size: .9em;
+                 padding: .2em .8em; border: 1px solid BRAND; border-radius: 999px; color: BRAND; background: #fff; }
+.chips summary::-webkit-details-marker { display: none; }
+.chips details[open] > summary { background: BRAND; color: #fff; }
+.chips blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
+a.cite { font-weight: 600; text-decoration: none; color: BRAND !important; }
+#chatbot .prose { opacity: 1 !important; }  /* Gradio fades answers to 0.8: BRAND on them fell to 3.6:1 */
 #footer { font-size: .8em; }
 /* WCAG AA (4.5:1) for white text on the coloured buttons, and for the upload box's "- or -" (axe-core checks) */
 button.primary { background: BRAND !important; border-color: BRAND !important; color: #fff !important; }
@@ -69,8 +77,10 @@ button.stop { background: #b91c1c !important; border-color: #b91c1c !important; 
   #chatbot > div, #chatbot .bubble-wrap { height: auto !important; max-height: none !important; overflow: visible !important; }
   #sources { display: none; }
   #chat-row { position: fixed; left: 0; right: 0; bottom: 0; z-index: 10; padding: 6px 8px; margin: 0;
+              flex-wrap: wrap; gap: 4px 8px;
               background: var(--background-fill-primary); box-shadow: 0 -1px 4px rgba(0, 0, 0, .15); }
-  .gradio-container { padding-bottom: 96px !important; }
+  #talk-to-person { flex: 1 1 100% !important; padding: 2px 8px; min-height: 0; }
+  .gradio-container { padding-bottom: 136px !important; }
 }
 #disclaimer { font-size: .9em; }
 """
@@ -139,10 +149,12 @@ def build_demo(services: Services) -> gr.Blocks:
                     msg = gr.Textbox(label="Your question", elem_id="chat-input", show_label=False, scale=6,
                                      lines=1, max_lines=6, placeholder="Type your question")
                     send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=80)
+                    # in the question row, so that it is on screen wherever a phone's page is scrolled
+                    person = gr.Button("\U0001f4de Talk to a person", elem_id="talk-to-person", scale=1,
+                                       min_width=190)
                 if services.examples:
                     gr.Examples([[q] for q in services.examples], inputs=[msg], label="Example questions",
                                 elem_id="examples")
-                person = gr.Button("\U0001f4de Talk to a person", elem_id="talk-to-person", size="sm")
                 with gr.Row():
                     up = gr.Button("\U0001f44d Helpful", elem_id="thumbs-up", size="sm", min_width=60,
                                    interactive=False)
@@ -277,11 +289,13 @@ def _rating(value: str) -> int:
 def _source_block(c: Citation, records: Sequence[str] = (), link: str | None = None, anchor: str = "") -> str:
     """One source: its label and date, opening onto its passage with the quoted record highlighted, and a link to
     the original (at its page) when it may be served."""
-    dated = f" \u00b7 as of {html.escape(c.effective_date)}" if c.effective_date else ""
+    where = " \u00b7 ".join(([f"Page {c.page}"] if c.page else []) +
+                            ([f"as of {html.escape(c.effective_date)}"] if c.effective_date else []))
     opens = (f'<p><a href="{html.escape(link)}" target="_blank" rel="noopener">Open the original'
              f'{f" at page {c.page}" if c.page else ""}</a></p>') if link else ""
     named = f' id="{anchor}"' if anchor else ""
-    return (f"<details><summary{named}>[{c.n}] {html.escape(c.label())}{dated}</summary>"
+    return (f"<details><summary{named}>[{c.n}] {html.escape(c.label())}</summary>"
+            f"{f'<p><small>{where}</small></p>' if where else ''}"
             f"<blockquote>{_lines(c.text, records)}</blockquote>{opens}</details>")
 
 
@@ -300,15 +314,19 @@ def _lines(text: str, records: Sequence[str] = ()) -> str:
 def _sources_in_message(a: Answer, links: dict[str, str], turn: int = 0) -> str:
     if not a.citations:
         return ""
-    return "\n\n**Sources**\n\n" + "".join(_source_block(c, a.records, links.get(c.file), f"src-{turn}-{c.n}")
-                                           for c in a.citations)
+    return "\n\n**Sources**\n\n" + _chips(_source_block(c, a.records, links.get(c.file), f"src-{turn}-{c.n}")
+                                             for c in a.citations)
 
 
 def _sources_html(a: Answer | None = None, links: dict[str, str] | None = None) -> str:
     """The sources panel: the latest answer's sources, each expandable to the quoted chunk."""
     if a is None or not a.citations:
         return "<h4>Sources</h4><p><em>The documents behind each answer appear here.</em></p>"
-    return "<h4>Sources</h4>" + "".join(_source_block(c, a.records, (links or {}).get(c.file)) for c in a.citations)
+    return "<h4>Sources</h4>" + _chips(_source_block(c, a.records, (links or {}).get(c.file)) for c in a.citations)
+
+
+def _chips(blocks) -> str:
+    return '<div class="chips">' + "".join(blocks) + "</div>"
 
 
 def _footer(services: Services) -> str:
