@@ -46,8 +46,9 @@ class IngestSettings(BaseModel):
     embed_batch_size: int = Field(64, description="Chunks per SentenceTransformer.encode batch.")
     chunks_per_commit: int = Field(2048, ge=1, description="Chunks (of whole files) embedded in one call, then "
                                    "committed; the model pads less, and so runs faster, on larger batches.")
-    prepare_workers: int = Field(2, ge=0, description="Processes that read, redact and split files (forked; "
-                                 "0 = in the ingesting process). The model embeds while they wait.")
+    prepare_workers: int = Field(2, ge=0, description="Processes that read, redact and split files, and share "
+                                 "a long PDF's pages (forked; 0 = in the ingesting process). The model embeds "
+                                 "while they wait.")
     pdf_engine: Literal["pdfium", "pdfplumber"] = Field(
         "pdfium", description="Where PDF glyphs and ruling lines come from: PDFium (~5x faster on a dense 10-Q; a "
         "page it cannot read is read by pdfminer) or pdfplumber (pdfminer) alone. The same layout logic follows."

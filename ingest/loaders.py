@@ -55,10 +55,11 @@ _MAGIC = [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"{\\rtf", "rtf"),
 _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
 
 
-def load(path: Path, max_bytes: int, pdf_engine: str = "pdfium") -> Document:
+def load(path: Path, max_bytes: int, pdf_engine: str = "pdfium", read_workers: int = 0) -> Document:
     """Read one uploaded file; raise LoadError with a message staff can act on.
 
-    `pdf_engine` is settings.ingest.pdf_engine: where PDF glyphs come from (`ingest.pdf.read_pdf`)."""
+    `pdf_engine` is settings.ingest.pdf_engine: where PDF glyphs come from (`ingest.pdf.read_pdf`);
+    `read_workers` processes share a long PDF's pages."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -91,7 +92,7 @@ def load(path: Path, max_bytes: int, pdf_engine: str = "pdfium") -> Document:
     if kind == "pdf":
         from ingest.pdf import read_pdf  # imported here: pdfplumber is slow to import and only PDFs need it
 
-        title, sections, pages = read_pdf(data, name, pdf_engine)
+        title, sections, pages = read_pdf(data, name, pdf_engine, read_workers)
         doc = Document(name, kind, title or path.stem, [rebuild(s) for s in sections], pages)
     else:
         doc = _READERS[kind](data, name, path.stem)

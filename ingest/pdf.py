@@ -24,6 +24,7 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from ingest import forked
 from ingest.document import LoadError, Section
 from ingest.ruled import find_tables
 from ingest.text import clean_text, render_row, render_table
@@ -33,6 +34,7 @@ try:
 except (ImportError, AttributeError):  # a pypdfium2 without the calls it makes: pdfminer reads everything
     pdfium = None
 
+PAGES_PER_TASK = 8  # pages a worker reads at a time; a file of fewer than two tasks is read in this process
 _JUNK_TITLES = {"untitled", "untitled document", "(anonymous)", "(unspecified)", "title", "document"}
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs whose font has no character map
 _SPLIT_WORD = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")  # "state-\nment" inside a table cell
@@ -63,35 +65,30 @@ class _Row:
     table: list[str] | None = None  # rendered rows when this "row" is a whole ruled table
 
 
-def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> tuple[str, list[Section], int]:
+def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -> tuple[str, list[Section], int]:
     """(title, one Section per page with text, page count); LoadError for damaged, locked or scanned PDFs.
 
     engine "pdfium" reads glyphs and lines with PDFium (`ingest.pdfium`); a page it fails on, or a whole
-    file it cannot open, is read by pdfminer, whose errors name the cause (password, damage).
+    file it cannot open, is read by pdfminer, whose errors name the cause (password, damage). A long file's
+    pages are shared by `workers` forked processes (pages are read independently; what joins them, the
+    title and the de-hyphenation, is done here).
     """
     if engine not in ("pdfium", "pdfplumber"):
         raise ValueError(f"unknown PDF engine {engine!r}")
-    damaged = LoadError(f"{name}: the PDF is damaged and cannot be read")
+    damaged = _damaged(name)
     if b"%%EOF" not in data[-4096:]:  # the end marker is missing: the file was cut off (failed upload/copy)
         raise damaged
     doc = pdfium.open_document(data) if engine == "pdfium" and pdfium else None
     plumber = None if doc else _open_plumber(data, name, damaged)
-    sections, glyphs, cids = [], 0, 0
     try:
         pages = len(doc) if doc else len(plumber.pages)
-        for number in range(1, pages + 1):
-            text = None
-            if doc:
-                try:
-                    text, count = _page_text(*_pdfium_page(doc, number - 1))
-                except Exception:
-                    pass  # read this page with pdfminer instead
-            if text is None:
-                plumber = plumber or _open_plumber(data, name, damaged)
-                text, count = _page_text(*_plumber_page(plumber.pages[number - 1]))
-            glyphs += count
-            cids += len(_CID.findall(text))
-            sections.append(Section(clean_text(_CID.sub("", text)), page=number))
+        texts = None
+        if doc and workers > 1 and pages >= 2 * PAGES_PER_TASK:
+            ranges = [(data, name, a, min(a + PAGES_PER_TASK, pages)) for a in range(0, pages, PAGES_PER_TASK)]
+            parts = forked.map_in_workers(_read_range, ranges, workers)
+            texts = [t for part in parts for t in part] if parts else None
+        if texts is None:
+            texts, plumber = _read_pages(data, name, doc, plumber, range(pages))
         title = _metadata_title(pdfium.title(doc) if doc else plumber.metadata.get("Title"))
     except LoadError:
         raise
@@ -101,6 +98,9 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> tuple[str, list[
         for opened in (doc, plumber):
             if opened is not None:
                 opened.close()
+    glyphs = sum(count for _, count in texts)
+    cids = sum(len(_CID.findall(text)) for text, _ in texts)
+    sections = [Section(clean_text(_CID.sub("", text)), page=n) for n, (text, _) in enumerate(texts, 1)]
     if not glyphs:
         raise LoadError(f"{name}: the PDF has no text layer (scanned image); it needs OCR before it can be ingested")
     if cids and not any(s.text for s in sections):
@@ -109,6 +109,40 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> tuple[str, list[
     _dehyphenate(sections)
     first_line = next((s.text.split("\n", 1)[0] for s in sections if s.text), "")
     return title or first_line[:200], sections, pages
+
+
+def _read_pages(data: bytes, name: str, doc, plumber, indices: range) -> tuple[list[tuple[str, int]], object]:
+    """(text, glyph count) of each page; pdfminer reads a page PDFium fails on (opened then, and returned)."""
+    out = []
+    for index in indices:
+        text = None
+        if doc:
+            try:
+                text, count = _page_text(*_pdfium_page(doc, index))
+            except Exception:
+                pass  # read this page with pdfminer instead
+        if text is None:
+            plumber = plumber or _open_plumber(data, name, _damaged(name))
+            text, count = _page_text(*_plumber_page(plumber.pages[index]))
+        out.append((text, count))
+    return out, plumber
+
+
+def _read_range(data: bytes, name: str, start: int, stop: int) -> list[tuple[str, int]]:
+    """In a worker: pages [start, stop) of the file."""
+    doc = pdfium.open_document(data)
+    plumber = None
+    try:
+        texts, plumber = _read_pages(data, name, doc, None, range(start, stop))
+        return texts
+    finally:
+        for opened in (doc, plumber):
+            if opened is not None:
+                opened.close()
+
+
+def _damaged(name: str) -> LoadError:
+    return LoadError(f"{name}: the PDF is damaged and cannot be read")
 
 
 def _open_plumber(data: bytes, name: str, damaged: LoadError) -> pdfplumber.PDF:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
-import signal
 import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +22,7 @@ from typing import Callable, Iterable
 
 from ingest.audience import check as check_audience
 from ingest.audience import classify, label_unlabelled
+from ingest import forked
 from ingest.injection import neutralise
 from ingest.loaders import KINDS, LoadError, load
 from ingest.redact import Redactor
@@ -120,6 +119,7 @@ class Preparer:
     splitter: Splitter
     max_bytes: int
     pdf_engine: str = "pdfium"
+    read_workers: int = 0  # processes that read a long PDF's pages (only where this preparer is not a worker)
 
     def __call__(self, path: Path, old: FileRecord | None, audience: str | None = None) -> _Prepared | FileResult:
         """Prepare one file; `audience` None classifies it (a changed file keeps an audience staff set)."""
@@ -135,7 +135,7 @@ class Preparer:
                     return FileResult(name, "unchanged", chunks=old.chunks, pages=old.pages,
                                       redactions=Counter(old.redactions), effective_date=old.effective_date,
                                       audience=old.audience, audience_reason=old.audience_reason)
-            doc = load(path, self.max_bytes, self.pdf_engine)
+            doc = load(path, self.max_bytes, self.pdf_engine, self.read_workers)
             clock.lap("read")
         except LoadError as exc:
             return FileResult(name, "failed", error=str(exc))
@@ -195,11 +195,11 @@ class Ingestor:
                  chunks_per_commit: int, workers: int = 0, pdf_engine: str = "pdfium", progress_chunks: int = 256):
         self.store = store
         self.progress_chunks = progress_chunks  # chunks embedded between two progress reports
-        self.preparer = Preparer(redactor, splitter, max_bytes, pdf_engine)
         self.chunks_per_commit = chunks_per_commit
         # Worker processes are forked, so they start at once with the parent's loaded name model; where fork
         # does not exist (Windows, and macOS by choice), files are prepared here.
-        self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 0
+        self.workers = workers if forked.can_fork() else 0
+        self.preparer = Preparer(redactor, splitter, max_bytes, pdf_engine, read_workers=self.workers)
         self._pool: ProcessPoolExecutor | None = None
         self.seconds: Counter = Counter()  # the last ingest's time waiting for prepared files, embedding, committing
 
@@ -349,8 +349,7 @@ class Ingestor:
 
     def _start_workers(self) -> None:
         if self.workers and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_init_worker, initargs=(self.preparer,))
+            self._pool = forked.pool(self.workers, _init_worker, (self.preparer,))
 
     def close(self) -> None:
         """Stop the worker processes, dropping files not yet prepared."""
@@ -390,18 +389,9 @@ _worker_preparer: Preparer | None = None
 
 
 def _init_worker(preparer: Preparer) -> None:
-    """In a forked worker: keep the preparer, die with the parent, leave Ctrl-C to the parent."""
+    """In a forked worker: keep the preparer; its long PDFs are read here, page after page (no pool in a pool)."""
     global _worker_preparer
-    _worker_preparer = preparer
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Linux: a parent killed with SIGKILL must not leave workers behind. The signal follows the thread that
-    # forked, which is the one running ingest(); the pool does not outlive that call.
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    _worker_preparer = replace(preparer, read_workers=0)
 
 
 def _prepare_in_worker(path: Path, old: FileRecord | None, audience: str | None) -> _Prepared | FileResult:

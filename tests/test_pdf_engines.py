@@ -235,7 +235,7 @@ def test_glyphs_pdfium_leaves_out_come_back(tmp_path):
 def test_loader_uses_the_engine_asked_for(tmp_path, monkeypatch):
     path = fee_pdf(tmp_path / "fees.pdf")
     seen = []
-    monkeypatch.setattr(pdf, "read_pdf", lambda data, name, engine="pdfium": seen.append(engine) or ("", [], 1))
+    monkeypatch.setattr(pdf, "read_pdf", lambda data, name, engine="pdfium", *_: seen.append(engine) or ("", [], 1))
     for kwargs in ({"pdf_engine": "pdfium"}, {"pdf_engine": "pdfplumber"}, {}):
         with pytest.raises(LoadError, match="no text found"):  # the stand-in reader returns no text
             load(path, 10 * MB, **kwargs)
@@ -310,6 +310,37 @@ def test_a_page_pdfium_cannot_read_is_read_by_pdfminer(tmp_path, monkeypatch):
     assert [page for page, _ in fast[1]] == [1, 2, 3]
     assert "Teller withdrawal: $2.50 each" in fast[1][0][1].splitlines()
     assert fast[1][1][1]  # the page pdfminer read has its text
+
+
+def long_mixed_pdf(tmp_path: Path) -> bytes:
+    """Twenty fee pages (each says its number) with a page PDFium cannot read at page 12 (read by pdfminer)."""
+    writer = PdfWriter(clone_from=fee_pdf(tmp_path / "fees.pdf", pages=20))
+    writer.insert_page(PdfWriter(clone_from=io.BytesIO(UNKNOWN_NAMES)).pages[0], 11)
+    writer.write(tmp_path / "long.pdf")
+    return (tmp_path / "long.pdf").read_bytes()
+
+
+def test_a_long_pdf_is_read_by_workers_exactly_as_here(tmp_path, monkeypatch):
+    """Pages shared by two forked workers (ranges of PAGES_PER_TASK) come back in order, the same text."""
+    data = long_mixed_pdf(tmp_path)
+    shared = []
+    real = pdf.forked.map_in_workers
+    monkeypatch.setattr(pdf.forked, "map_in_workers", lambda *a: shared.append(r := real(*a)) or r)
+    here, by_workers = pdf.read_pdf(data, "long.pdf", "pdfium"), pdf.read_pdf(data, "long.pdf", "pdfium", workers=2)
+    assert len(shared) == 1 and shared[0] is not None and len(shared[0]) == 3  # 21 pages: tasks of 8, 8, 5
+    assert by_workers == here and by_workers[2] == 21
+    assert [s.page for s in by_workers[1]] == list(range(1, 22)) and "page 20" in by_workers[1][-1].text
+
+
+def test_a_worker_that_dies_costs_time_not_pages(tmp_path, monkeypatch):
+    """A fake for a failure not otherwise provoked: the page reader kills its worker process (as the kernel's
+    OOM killer would). The file is then read here, whole."""
+    import os
+
+    data = long_mixed_pdf(tmp_path)
+    here = pdf.read_pdf(data, "long.pdf", "pdfium")
+    monkeypatch.setattr(pdf, "_read_range", lambda *_: os._exit(9))  # inherited by the forked workers
+    assert pdf.read_pdf(data, "long.pdf", "pdfium", workers=2) == here
 
 
 @pytest.mark.flaky(reruns=2)  # a timing: another process on this 2-core machine can still spoil one run
