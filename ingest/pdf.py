@@ -5,20 +5,13 @@ pdfminer's layout objects (`page.layout`, ~0.2 s on a dense page; the reference,
 page PDFium fails on or a file it cannot open). Both give the same boxes, to a fraction of a point, and
 all that follows is shared.
 Ruling lines go to pdfplumber's table finder as explicit lines, so only pages that draw lines pay for it.
-
-Reading order: glyphs become words and rows; rows are split into "segments" at gaps wider than about
-one em. A page-column gutter is the widest vertical strip in the middle half of the text that the fewest
-segments cross. Runs of rows that do not cross it, with wide text on both sides, are read left column
-then right column; everything else is read row by row, so a fee's label and amount share a line.
+The reading order of the rest (columns, label and amount on one line) is `ingest.layout`'s.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
-from itertools import groupby
-from operator import attrgetter
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
@@ -26,8 +19,9 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ingest import forked
 from ingest.document import LoadError, Section
+from ingest.layout import Box, Row, line_text, read_order, rows_of
 from ingest.ruled import find_tables
-from ingest.text import clean_text, render_row, render_table
+from ingest.text import clean_text, render_table
 
 try:
     from ingest import pdfium
@@ -38,31 +32,6 @@ PAGES_PER_TASK = 8  # pages a worker reads at a time; a file of fewer than two t
 _JUNK_TITLES = {"untitled", "untitled document", "(anonymous)", "(unspecified)", "title", "document"}
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs whose font has no character map
 _SPLIT_WORD = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")  # "state-\nment" inside a table cell
-_LEADER = re.compile(r"(.*?)[.·…_]{4,}(.*)")  # dot leaders between a label and its amount
-_TOP, _BOTTOM, _X0, _X1, _SIZE = (attrgetter(a) for a in ("top", "bottom", "x0", "x1", "size"))
-
-
-@dataclass(slots=True)
-class _Box:
-    """A glyph, word or row: text plus its box in points, top-down."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-
-
-@dataclass(slots=True)
-class _Row:
-    words: list[_Box]
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    size: float
-    table: list[str] | None = None  # rendered rows when this "row" is a whole ruled table
 
 
 def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -> tuple[str, list[Section], int]:
@@ -181,15 +150,15 @@ def _dehyphenate(sections: list[Section]) -> None:
         section.text = re.sub(r"([^\W\d_]+)-\n([^\W\d_]+)(\S*)( ?)", join, section.text)
 
 
-def _pdfium_page(doc, index: int) -> tuple[list[_Box], list[str], list, list]:
-    page = pdfium.Page(doc, index, _Box)
+def _pdfium_page(doc, index: int) -> tuple[list[Box], list[str], list, list]:
+    page = pdfium.Page(doc, index, Box)
     h_edges, v_edges = [], []
     for pts, rect in page.outlines:
         _edges(pts, rect, h_edges, v_edges)
     return page.glyphs, page.sideways, h_edges, v_edges
 
 
-def _plumber_page(page) -> tuple[list[_Box], list[str], list, list]:
+def _plumber_page(page) -> tuple[list[Box], list[str], list, list]:
     """Glyphs, sideways glyph texts and ruling-line edges of one page, from pdfminer's layout objects."""
     layout = page.layout
     height = layout.height
@@ -200,7 +169,7 @@ def _plumber_page(page) -> tuple[list[_Box], list[str], list, list]:
             if isinstance(obj, LTChar):
                 a, b = obj.matrix[:2]
                 if a > 0 and abs(b) < 1e-3 * a:  # horizontal text (skewed italics included)
-                    glyphs.append(_Box(obj.get_text(), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
+                    glyphs.append(Box(obj.get_text(), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
                 else:
                     sideways.append(obj.get_text())  # rotated stamps, watermarks, vertical labels
             elif isinstance(obj, LTCurve):
@@ -211,14 +180,14 @@ def _plumber_page(page) -> tuple[list[_Box], list[str], list, list]:
     return glyphs, sideways, h_edges, v_edges
 
 
-def _page_text(glyphs: list[_Box], sideways: list[str], h_edges: list, v_edges: list) -> tuple[str, int]:
+def _page_text(glyphs: list[Box], sideways: list[str], h_edges: list, v_edges: list) -> tuple[str, int]:
     """Text of one page and its glyph count (0 means no text layer)."""
     if not glyphs:
         return "".join(sideways), len(sideways)
     rows, prose = _tables(glyphs, h_edges, v_edges)
-    rows += _rows(prose)
+    rows += rows_of(prose)
     rows.sort(key=lambda r: r.top)
-    return "\n".join(_read_order(rows)), len(glyphs) + len(sideways)
+    return "\n".join(read_order(rows)), len(glyphs) + len(sideways)
 
 
 def _edges(pts: list[tuple[float, float]], rect: bool, h_edges: list, v_edges: list) -> None:
@@ -240,7 +209,7 @@ def _edges(pts: list[tuple[float, float]], rect: bool, h_edges: list, v_edges: l
                             "top": top, "bottom": bottom, "width": 0, "height": bottom - top})
 
 
-def _tables(glyphs: list[_Box], h_edges: list, v_edges: list) -> tuple[list[_Row], list[_Box]]:
+def _tables(glyphs: list[Box], h_edges: list, v_edges: list) -> tuple[list[Row], list[Box]]:
     """Ruled tables as pseudo-rows of rendered lines, and the glyphs outside them."""
     if len(h_edges) < 2 or len(v_edges) < 2 or len(h_edges) * len(v_edges) > 10**6:
         return [], glyphs  # no grid possible, or a drawing whose cell search would be quadratic
@@ -250,7 +219,7 @@ def _tables(glyphs: list[_Box], h_edges: list, v_edges: list) -> tuple[list[_Row
         return [], glyphs
     boxes = [(min(b[0] for b, _ in g), min(b[1] for b, _ in g), max(b[2] for b, _ in g), max(b[3] for b, _ in g))
              for g in grids]
-    cells: dict[tuple[int, int, int], list[_Box]] = {}
+    cells: dict[tuple[int, int, int], list[Box]] = {}
     prose = []
     for g in glyphs:
         cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
@@ -271,177 +240,11 @@ def _tables(glyphs: list[_Box], h_edges: list, v_edges: list) -> tuple[list[_Row
     for t, grid in enumerate(grids):
         table = []
         for r, (_, row) in enumerate(grid):
-            texts = [_SPLIT_WORD.sub("", "\n".join(_line(x.words) for x in _rows(cells.get((t, r, c), []))))
+            texts = [_SPLIT_WORD.sub("", "\n".join(line_text(x.words) for x in rows_of(cells.get((t, r, c), []))))
                      for c in range(len(row))]  # a cell's lines become one line when rendered
             if r == 0:  # a header cell spanning several columns names each of them
                 texts = [texts[c - 1] if row[c] is None and c else texts[c] for c in range(len(row))]
             table.append(texts)
         x0, top, x1, bottom = boxes[t]
-        rows.append(_Row([], top, bottom, x0, x1, 0, render_table(table)))
+        rows.append(Row([], top, bottom, x0, x1, 0, render_table(table)))
     return rows, prose
-
-
-def _rows(glyphs: list[_Box]) -> list[_Row]:
-    """Glyphs to rows of words: same top (3 pt tolerance, as pdfplumber), split at spaces and gaps."""
-    rows: list[_Row] = []
-    line: list[_Box] = []
-    for g in sorted(glyphs, key=_TOP) + [None]:
-        if line and (g is None or g.top - line[0].top > 3):
-            words, last = [], None
-            for c in sorted(line, key=_X0):
-                if not c.text.strip():
-                    last = None
-                    continue
-                if last is not None and c.text == last.text and abs(c.x0 - last.x0) < 1:
-                    continue  # the same glyph printed twice, for a fake bold
-                if last is not None and c.x0 - words[-1].x1 <= 0.15 * c.size:
-                    w = words[-1]
-                    w.text += c.text
-                    w.x1, w.top, w.bottom = max(w.x1, c.x1), min(w.top, c.top), max(w.bottom, c.bottom)
-                else:
-                    words.append(_Box(c.text, c.x0, c.x1, c.top, c.bottom, c.size))
-                last = c
-            if words:
-                rows.append(_row(words))
-            line = []
-        if g is not None:
-            line.append(g)
-    return rows
-
-
-def _row(words: list[_Box]) -> _Row:
-    return _Row(words, min(map(_TOP, words)), max(map(_BOTTOM, words)), words[0].x0, max(map(_X1, words)),
-                max(map(_SIZE, words)))
-
-
-def _segments(row: _Row) -> list[tuple[float, float]]:
-    """Stretches of a row with no gap wider than ~one em: a justified line stays one segment."""
-    if row.table is not None:
-        return [(row.x0, row.x1)]
-    spans = [[row.words[0].x0, row.words[0].x1]]
-    for w in row.words[1:]:
-        if w.x0 - spans[-1][1] < 0.9 * w.size:
-            spans[-1][1] = max(spans[-1][1], w.x1)
-        else:
-            spans.append([w.x0, w.x1])
-    return [(a, b) for a, b in spans]
-
-
-def _gutter(rows: list[_Row]) -> tuple[float, float] | None:
-    """The widest strip in the middle half of the text crossed by the fewest segments, if wide enough."""
-    text_rows = [r for r in rows if r.table is None]
-    if len(text_rows) < 2:
-        return None
-    left, right = min(r.x0 for r in rows), max(r.x1 for r in rows)
-    lo, hi = left + 0.25 * (right - left), left + 0.75 * (right - left)
-    bins = int(hi - lo) + 1
-    if bins < 20:
-        return None
-    diff = [0] * (bins + 1)
-    for row in rows:
-        for a, b in _segments(row):
-            i, j = max(0, int(a - lo) + 1), min(bins - 1, int(b - lo))
-            if i <= j:
-                diff[i] += 1
-                diff[j + 1] -= 1
-    cover, running = [], 0
-    for d in diff[:bins]:
-        running += d
-        cover.append(running)
-    least = min(cover)
-    best, start = None, None
-    for i, c in enumerate(cover + [least + 1]):
-        if c == least and start is None:
-            start = i
-        elif c != least and start is not None:
-            run = (i - start, -abs(start + i - bins))  # widest, then nearest the centre
-            if best is None or run > best[0]:
-                best = (run, start, i - 1)
-            start = None
-    sizes = sorted(r.size for r in text_rows)
-    if best is None or best[0][0] < 0.9 * sizes[len(sizes) // 2]:
-        return None
-    return lo + best[1], lo + best[2]
-
-
-def _crosses(row: _Row, gutter: tuple[float, float]) -> bool:
-    return any(a < gutter[1] - 0.5 and b > gutter[0] + 0.5 for a, b in _segments(row))
-
-
-def _read_order(rows: list[_Row]) -> list[str]:
-    """Lines in reading order: bands of two-column rows left column first, all else row by row."""
-    gutter = _gutter(rows)
-    if gutter is None:
-        return _lines(rows)
-    width = max(r.x1 for r in rows) - min(r.x0 for r in rows)
-    out: list[str] = []
-    pending: list[_Row] = []  # rows read one by one, kept together so paragraph gaps are measured across them
-    for crossing, group in groupby(rows, key=lambda r: _crosses(r, gutter)):
-        band = list(group)
-        if not crossing and (columns := _columns(band, gutter, width)):
-            left, right, tail = columns
-            out += [*_lines(pending, gutter), "", *_lines(left), "", *_lines(right), ""]
-            pending = tail
-        else:
-            pending += band  # e.g. an unruled price list: label and amount stay on one line
-    return out + _lines(pending, gutter)
-
-
-def _columns(band: list[_Row], gutter: tuple[float, float], width: float):
-    """(left rows, right rows, trailing rows) if the band is two columns of text, else None.
-    Up to three rows after a wide vertical gap at the bottom are a page footer, not column text."""
-    left = [r for r in (_side(r, lambda x0, x1: x1 <= gutter[0] + 0.5) for r in band) if r]
-    right = [r for r in (_side(r, lambda x0, x1: x0 >= gutter[1] - 0.5) for r in band) if r]
-    if not all(len(side) >= 2 and max(r.x1 for r in side) - min(r.x0 for r in side) >= 0.25 * width
-               for side in (left, right)):
-        return None
-    for i in range(len(band) - 1, max(len(band) - 4, 1), -1):
-        if band[i].top - band[i - 1].bottom > 2.5 * band[i - 1].size:
-            body = _columns(band[:i], gutter, width)
-            return (body[0], body[1], body[2] + band[i:]) if body else None
-    return left, right, []
-
-
-def _side(row: _Row, keep) -> _Row | None:
-    if row.table is not None:
-        return row if keep(row.x0, row.x1) else None
-    words = [w for w in row.words if keep(w.x0, w.x1)]
-    return _row(words) if words else None
-
-
-def _lines(rows: list[_Row], gutter: tuple[float, float] | None = None) -> list[str]:
-    """Rows as lines, with a blank line where the vertical gap says a new paragraph starts."""
-    out, prev = [], None
-    for row in rows:
-        if row.table is not None:
-            out += ["", *row.table, ""]
-            prev = None
-            continue
-        if prev is not None and row.top - prev.bottom > 0.6 * prev.size:
-            out.append("")
-        out.append(_line(row.words, gutter))
-        prev = row
-    return out
-
-
-def _line(words: list[_Box], gutter: tuple[float, float] | None = None) -> str:
-    """Words of one row; wide gaps, dot leaders and the gutter separate cells ("Label: value")."""
-    cells: list[list[str]] = [[]]
-    prev = None
-    for w in words:
-        wide = prev is not None and w.x0 - prev.x1 > 1.5 * w.size
-        at_gutter = gutter is not None and prev is not None and prev.x1 <= gutter[0] + 0.5 <= gutter[1] - 0.5 <= w.x0
-        if wide or at_gutter:
-            cells.append([])
-        text = w.text
-        if m := _LEADER.fullmatch(text):
-            cells[-1].append(m[1])
-            cells.append([m[2]])
-        else:
-            cells[-1].append(text)
-        prev = w
-    parts = [" ".join(t for t in cell if t) for cell in cells]
-    parts = [p for p in parts if p]
-    if len(parts) == 2 and (parts[0][-1] in ".!?;," or ": " in parts[0] or parts[0].count(" ") >= 10):
-        return " | ".join(parts)  # two statements side by side, not a label and its value
-    return render_row(parts)

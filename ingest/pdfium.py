@@ -259,7 +259,7 @@ class Page:
 
     def _duplicate(self, obj: int, sources: list[int], matrix: tuple) -> None:
         """pdfminer keeps a copy PDFium left out, and so do we: the glyphs of the object it copies, moved
-        to its origin. A fake bold's copy is then dropped by `ingest.pdf._rows`, as pdfminer's is."""
+        to its origin. A fake bold's copy is then dropped by `ingest.layout.rows_of`, as pdfminer's is."""
         size, other_size = c_float(), c_float()
         _font_size(obj, byref(size))
         mapped = self._objects_map()

@@ -225,7 +225,7 @@ def test_glyphs_pdfium_leaves_out_come_back(tmp_path):
     doc = pdfium.open_document(data)
     text_page = doc[0].get_textpage()
     in_text_page = sum(1 for char in text_page.get_text_range() if char not in "\r\n")
-    glyphs = pdfium.Page(doc, 0, pdf._Box).glyphs
+    glyphs = pdfium.Page(doc, 0, pdf.Box).glyphs
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         reference = pdf._plumber_page(plumber.pages[0])[0]
     assert in_text_page < len(reference) == len(glyphs)
@@ -298,7 +298,7 @@ def test_a_page_pdfium_cannot_read_is_read_by_pdfminer(tmp_path, monkeypatch):
     data = (tmp_path / "mixed.pdf").read_bytes()
     doc = pdfium.open_document(data)
     with pytest.raises(pdfium.Unreadable):
-        pdfium.Page(doc, 1, pdf._Box)
+        pdfium.Page(doc, 1, pdf.Box)
     doc.close()
 
     by_pdfminer = []
