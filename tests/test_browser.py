@@ -297,7 +297,8 @@ def test_on_a_phone_a_customer_gets_a_cited_fee_and_a_person_in_one_tap(app, bro
         page.goto(app["url"])
         title = page.locator("#title")
         title.get_by_text(settings.assistant.institution).wait_for()
-        assert title.bounding_box()["y"] >= 0 and f"I'm {settings.assistant.institution}'s" in last_bot_text(page)
+        page.locator("#chatbot").get_by_text(f"I'm {settings.assistant.institution}'s virtual assistant").wait_for()
+        assert title.bounding_box()["y"] >= 0
 
         page.locator("#chat-input textarea").fill(question)
         page.locator("#send").tap()
@@ -308,6 +309,9 @@ def test_on_a_phone_a_customer_gets_a_cited_fee_and_a_person_in_one_tap(app, bro
         marked = page.locator("#chatbot .chips details[open] mark").first
         marked.wait_for(state="visible")
         assert re.search(must[0], marked.inner_text(), re.IGNORECASE), marked.inner_text()
+        page.wait_for_timeout(300)  # the scroll into view
+        box, row = marked.bounding_box(), page.locator("#chat-row").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= row["y"], ("the record is off screen", box, row)
         shot(page, "14-phone-source")
         link = page.locator("#chatbot .chips details[open] a").first
         href = link.get_attribute("href")
@@ -383,10 +387,17 @@ def axe_violations(page) -> list[dict]:
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run `make test` (it installs it with npm)")
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: "
-                           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    for settle in (True, False):
+        result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: "
+                               "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+        found = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                 for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if not found or not settle:
+            return found
+        # Gradio fades a component while an event of its runs (a contrast failure for that moment): what
+        # still fails 2 s later is a real violation.
+        page.wait_for_timeout(2000)
+    return found
 
 
 def test_axe_core_finds_no_serious_violation_on_the_chat_and_staff_pages(app, page):

@@ -59,6 +59,7 @@ CSS = """
 .chips summary { display: inline-block; list-style: none; cursor: pointer; font-weight: 600; font-size: .9em;
                  padding: .2em .8em; border: 1px solid BRAND; border-radius: 999px; color: BRAND; background: #fff; }
 .chips summary::-webkit-details-marker { display: none; }
+.chips summary { user-select: none; -webkit-tap-highlight-color: transparent; }  /* a tap is not a selection */
 .chips details[open] > summary { background: BRAND; color: #fff; }
 .chips blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
 a.cite { font-weight: 600; text-decoration: none; color: BRAND !important; }
@@ -80,6 +81,7 @@ button.stop { background: #b91c1c !important; border-color: #b91c1c !important; 
               flex-wrap: wrap; gap: 4px 8px;
               background: var(--background-fill-primary); box-shadow: 0 -1px 4px rgba(0, 0, 0, .15); }
   #talk-to-person { flex: 1 1 100% !important; padding: 2px 8px; min-height: 0; }
+  .chips details { scroll-margin-bottom: 124px; }  /* scrolled into view above the pinned row */
   .gradio-container { padding-bottom: 136px !important; }
 }
 #disclaimer { font-size: .9em; }
@@ -99,6 +101,9 @@ document.addEventListener('click', e => {  // an inline [n] opens its source und
   target.scrollIntoView({block: 'nearest'});
   target.focus && target.focus();
 });
+document.addEventListener('toggle', e => {  // an opened source scrolls into view (above a phone's pinned row)
+  if (e.target.open && e.target.closest && e.target.closest('.chips')) e.target.scrollIntoView({block: 'nearest'});
+}, true);
 new MutationObserver(() => document.querySelectorAll('.boundedheight[aria-label]').forEach(e => {
   const shown = e.innerText.replace(/\\s+/g, ' ').trim();
   if (shown && e.getAttribute('aria-label') !== shown) e.setAttribute('aria-label', shown);
