@@ -111,8 +111,9 @@ def ingest(
         return
     ingestor = Ingestor.from_settings(settings, store)
     files = find_files(p for p in paths if p.exists())
-    if files:
-        store.embedder  # loading the model is not ingesting: keep it out of the pages/s shown
+    if files:  # loading the models is not ingesting: keep it out of the pages/s shown
+        store.embed(["warm-up"])
+        ingestor.redactor.load()
     start = time.perf_counter()
     rate = TextColumn("{task.fields[pages]:.1f} pages/s, {task.fields[chunks]:.1f} chunks/s")
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), rate, TimeElapsedColumn(),
