@@ -45,11 +45,13 @@ def die_with_parent() -> None:
         pass
 
 
-def map_in_workers(fn: Callable[..., T], calls: Iterable[tuple], workers: int) -> list[T] | None:
+def map_in_workers(fn: Callable[..., T], calls: Iterable[tuple], workers: int,
+                   initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> list[T] | None:
     """`fn(*args)` for each call, in forked workers, in order; None when a worker failed or died (the caller then
-    does the work itself, so a broken worker costs time, never a file)."""
+    does the work itself, so a broken worker costs time, never a file). `initializer(*initargs)` runs once in
+    each worker: with fork its arguments are inherited, not pickled, so a large input is not sent per call."""
     try:
-        with pool(workers) as executor:
+        with pool(workers, initializer, initargs) as executor:
             return list(executor.map(fn, *zip(*calls)))
     except Exception as exc:  # BrokenProcessPool, or fn's own error: both are retried in this process
         log.warning("a worker failed (%s); doing its work in this process", exc)

@@ -53,8 +53,8 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -
         pages = len(doc) if doc else len(plumber.pages)
         texts = None
         if doc and workers > 1 and pages >= 2 * PAGES_PER_TASK:
-            ranges = [(data, name, a, min(a + PAGES_PER_TASK, pages)) for a in range(0, pages, PAGES_PER_TASK)]
-            parts = forked.map_in_workers(_read_range, ranges, workers)
+            ranges = [(a, min(a + PAGES_PER_TASK, pages)) for a in range(0, pages, PAGES_PER_TASK)]
+            parts = forked.map_in_workers(_read_range, ranges, workers, _keep_file, (data, name))
             texts = [t for part in parts for t in part] if parts else None
         if texts is None:
             texts, plumber = _read_pages(data, name, doc, plumber, range(pages))
@@ -64,9 +64,7 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -
     except Exception as exc:
         raise damaged from exc
     finally:
-        for opened in (doc, plumber):
-            if opened is not None:
-                opened.close()
+        _close(doc, plumber)
     glyphs = sum(count for _, count in texts)
     cids = sum(len(_CID.findall(text)) for text, _ in texts)
     sections = [Section(clean_text(_CID.sub("", text)), page=n) for n, (text, _) in enumerate(texts, 1)]
@@ -97,17 +95,29 @@ def _read_pages(data: bytes, name: str, doc, plumber, indices: range) -> tuple[l
     return out, plumber
 
 
-def _read_range(data: bytes, name: str, start: int, stop: int) -> list[tuple[str, int]]:
+_file: tuple[bytes, str] = (b"", "")  # in a page worker: the file it reads, inherited at fork (not sent per task)
+
+
+def _keep_file(data: bytes, name: str) -> None:
+    global _file
+    _file = (data, name)
+
+
+def _read_range(start: int, stop: int) -> list[tuple[str, int]]:
     """In a worker: pages [start, stop) of the file."""
-    doc = pdfium.open_document(data)
-    plumber = None
+    data, name = _file
+    doc, plumber = pdfium.open_document(data), None
     try:
         texts, plumber = _read_pages(data, name, doc, None, range(start, stop))
         return texts
     finally:
-        for opened in (doc, plumber):
-            if opened is not None:
-                opened.close()
+        _close(doc, plumber)
+
+
+def _close(*opened) -> None:
+    for document in opened:
+        if document is not None:
+            document.close()
 
 
 def _damaged(name: str) -> LoadError:

@@ -20,9 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ingest import forked
 from ingest.audience import check as check_audience
 from ingest.audience import classify, label_unlabelled
-from ingest import forked
 from ingest.injection import neutralise
 from ingest.loaders import KINDS, LoadError, load
 from ingest.redact import Redactor

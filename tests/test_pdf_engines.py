@@ -325,7 +325,7 @@ def test_a_long_pdf_is_read_by_workers_exactly_as_here(tmp_path, monkeypatch):
     data = long_mixed_pdf(tmp_path)
     shared = []
     real = pdf.forked.map_in_workers
-    monkeypatch.setattr(pdf.forked, "map_in_workers", lambda *a: shared.append(r := real(*a)) or r)
+    monkeypatch.setattr(pdf.forked, "map_in_workers", lambda *a, **k: shared.append(r := real(*a, **k)) or r)
     here, by_workers = pdf.read_pdf(data, "long.pdf", "pdfium"), pdf.read_pdf(data, "long.pdf", "pdfium", workers=2)
     assert len(shared) == 1 and shared[0] is not None and len(shared[0]) == 3  # 21 pages: tasks of 8, 8, 5
     assert by_workers == here and by_workers[2] == 21

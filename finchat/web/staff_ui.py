@@ -12,8 +12,9 @@ headers={"Cookie": "finchat_staff=<token>"})`): `/staff_upload` (files: list of 
 "public" | "staff") · `/staff_reindex` () · `/staff_feedback` () · `/staff_ask` (question; streams).
 In the page, delete asks for confirmation first and then offers "Undo delete" for the rest of the session
 (`Services.undo_delete`); the API's `/staff_delete` deletes at once. Results: upload and re-index return (result
-text, one line per file; documents table; document choices); delete and audience changes report in `#staff-doc-status`; the
-documents table is `{"headers": [...], "data": [[file, audience, chunks, pages, effective date, ingested at], ...]}`.
+text, one line per file; documents table; document choices); delete and audience changes report in
+`#staff-doc-status`; the documents table is
+`{"headers": [...], "data": [[file, audience, chunks, pages, effective date, ingested at], ...]}`.
 The feedback CSV is `GET /staff/export/feedback.csv`.
 
 Element ids: `#staff-user`, `#staff-logout`, `#staff-upload` (file input), `#staff-audience` (upload audience),

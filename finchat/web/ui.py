@@ -23,10 +23,11 @@ Customers are answered from public documents only (`Services.ask`).
 
 Element ids for browser tests: chat input `#chat-input`, send button `#send`, chatbot `#chatbot`, sources panel
 `#sources` (a `.chips` row: one `<details>` per source, its `<summary>` a chip that opens the quoted chunk; the same
-chips also follow each answer inside the chatbot), thumbs `#thumbs-up` / `#thumbs-down`, feedback comment `#feedback-comment`, feedback
-status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer `#footer`, example questions `#examples`,
-the page's `<h1>` `#title`, the hand-off button `#talk-to-person`. The chat opens with a welcome message that names
-the institution and says it is an automated assistant; the thumbs are disabled until there is an answer to rate.
+chips also follow each answer inside the chatbot), thumbs `#thumbs-up` / `#thumbs-down`, feedback comment
+`#feedback-comment`, feedback status `#feedback-status`, clear `#clear`, disclaimer `#disclaimer`, footer
+`#footer`, example questions `#examples`, the page's `<h1>` `#title`, the hand-off button `#talk-to-person`.
+The chat opens with a welcome message that names the institution and says it is an automated assistant; the
+thumbs are disabled until there is an answer to rate.
 """
 
 from __future__ import annotations
@@ -57,9 +58,9 @@ CSS = """
 .chips details { margin: 0; }
 .chips details[open] { flex-basis: 100%; }
 .chips summary { display: inline-block; list-style: none; cursor: pointer; font-weight: 600; font-size: .9em;
-                 padding: .2em .8em; border: 1px solid BRAND; border-radius: 999px; color: BRAND; background: #fff; }
+                 padding: .2em .8em; border: 1px solid BRAND; border-radius: 999px; color: BRAND; background: #fff;
+                 user-select: none; -webkit-tap-highlight-color: transparent; }  /* a tap is not a selection */
 .chips summary::-webkit-details-marker { display: none; }
-.chips summary { user-select: none; -webkit-tap-highlight-color: transparent; }  /* a tap is not a selection */
 .chips details[open] > summary { background: BRAND; color: #fff; }
 .chips blockquote { font-size: .9em; margin: .4em 0 .4em .6em; }
 a.cite { font-weight: 600; text-decoration: none; color: BRAND !important; }
@@ -75,7 +76,8 @@ button.stop { background: #b91c1c !important; border-color: #b91c1c !important; 
    the bottom, and the sources under each answer (the side panel repeats them, so it goes). */
 @media (max-width: 640px) {
   #chatbot { height: auto !important; max-height: none !important; }
-  #chatbot > div, #chatbot .bubble-wrap { height: auto !important; max-height: none !important; overflow: visible !important; }
+  #chatbot > div, #chatbot .bubble-wrap { height: auto !important; max-height: none !important;
+                                          overflow: visible !important; }
   #sources { display: none; }
   #chat-row { position: fixed; left: 0; right: 0; bottom: 0; z-index: 10; padding: 6px 8px; margin: 0;
               flex-wrap: wrap; gap: 4px 8px;
@@ -226,22 +228,22 @@ def build_demo(services: Services) -> gr.Blocks:
 
         # A message sent while an answer streams is answered next ("always_last"); the box is cleared only
         # when a message is taken, so text typed meanwhile stays in it.
-        gr.on([msg.submit, send.click], chat, [msg, turns], [chatbot, sources, msg, answer, turns],
-              api_name="chat", trigger_mode="always_last", show_progress="minimal").then(
-            rateable, [turns], [up, down], api_visibility="private")
-        person.click(talk_to_person, [turns], [chatbot, sources, answer, turns], api_name="talk_to_person").then(
-            rateable, [turns], [up, down], api_visibility="private")
+        events = [
+            gr.on([msg.submit, send.click], chat, [msg, turns], [chatbot, sources, msg, answer, turns],
+                  api_name="chat", trigger_mode="always_last", show_progress="minimal"),
+            person.click(talk_to_person, [turns], [chatbot, sources, answer, turns], api_name="talk_to_person"),
+        ]
         rating.submit(feedback, [rating, comment, turns], [feedback_status, comment, turns], api_name="feedback")
-        for button, value in ((up, "up"), (down, "down")):
-            button.click(functools.partial(feedback, value), [comment, turns], [feedback_status, comment, turns],
-                         api_visibility="private").then(rateable, [turns], [up, down], api_visibility="private")
+        events += [button.click(functools.partial(feedback, value), [comment, turns],
+                                [feedback_status, comment, turns], api_visibility="private")
+                   for button, value in ((up, "up"), (down, "down"))]
         cleared = [chatbot, sources, answer, turns, feedback_status]
         # Starting over starts at the top of the page (the browser runs `js` before the call).
-        clear.click(clear_chat, None, cleared, api_name="clear", js="() => { window.scrollTo(0, 0); }").then(
-            rateable, [turns], [up, down], api_visibility="private")
+        events.append(clear.click(clear_chat, None, cleared, api_name="clear", js="() => { window.scrollTo(0, 0); }"))
         # The chatbot's own trash button empties the display; the conversation behind it goes too.
-        chatbot.clear(clear_chat, None, cleared, api_visibility="private").then(rateable, [turns], [up, down],
-                                                                                api_visibility="private")
+        events.append(chatbot.clear(clear_chat, None, cleared, api_visibility="private"))
+        for event in events:  # after each, the thumbs show whether there is an answer to rate, and its rating
+            event.then(rateable, [turns], [up, down], api_visibility="private")
     return demo.queue(default_concurrency_limit=settings.web.concurrency_limit, max_size=settings.web.max_queue)
 
 
