@@ -3,19 +3,22 @@
     .venv/bin/python bench/ingest.py                    # samples replicated to >= 2,000 chunks
     .venv/bin/python bench/ingest.py --min-chunks 5000  # several embed batches
     .venv/bin/python bench/ingest.py --pdf ../shared/real-dev/long-filing/PAYPAL_2023Q2_10Q.pdf   # real PDFs
+    .venv/bin/python bench/ingest.py --pdf ../shared/real-dev/long-filing/*.pdf --rounds 3       # medians
 
 Prints pages/s, chunks/s, the time of each stage and the peak RSS of the whole pipeline (read, redact, split,
 embed, Chroma commit) with the configured encoder (`vectorstore.embedding_backend`), then the chunks/s of the
 bare fp32 encoder (sentence-transformers on torch) and of the bare int8 encoder (onnxruntime) on the very same
 chunk texts. Targets: pipeline >= 0.85 x its own bare encoder; int8 >= 2 x fp32; peak RSS <= 1.2 GB;
-real PDFs (--pdf) >= 10 pages/s end to end.
+real PDFs (--pdf) >= 10 pages/s end to end. `--rounds N` repeats it all and judges the median of each figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -78,8 +81,39 @@ def main() -> None:
     parser.add_argument("--samples", type=Path, default=ROOT / "samples")
     parser.add_argument("--min-chunks", type=int, default=2000)
     parser.add_argument("--pdf", type=Path, nargs="+", help="Real PDFs to ingest instead of replicated samples.")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="Repeat the whole measurement; with more than one, the median of each figure is judged "
+                             "(the CPU of a shared VM varies by ~20%% between minutes).")
     args = parser.parse_args()
 
+    rounds = [measure(args)] if args.rounds == 1 else [in_child(measure, args) for _ in range(args.rounds)]
+    if len(rounds) > 1:
+        print(f"\nmedian of {len(rounds)} rounds (each round: the pipeline, then both bare encoders):")
+        checks = [("ratio", "pipeline / its bare encoder", ">=", TARGET_RATIO),
+                  ("speedup", "int8 / fp32 encoder", ">=", TARGET_INT8), ("rss", "peak RSS (MB)", "<=", TARGET_RSS_MB)]
+        if args.pdf:
+            checks.append(("rate", "real PDFs, pages/s", ">=", TARGET_PAGES))
+        for key, label, op, target in checks:
+            values = sorted(r[key] for r in rounds)
+            mid = statistics.median(values)
+            ok = mid <= target if op == "<=" else mid >= target
+            print(f"  {label}: {mid:.2f} (rounds: {', '.join(f'{v:.2f}' for v in values)}; target {op} {target}) "
+                  f"{verdict(ok)}")
+
+
+def in_child(fn, *args):
+    """fn(*args) in a forked process: peak RSS is a process's lifetime peak, so each round needs its own."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=lambda: send.send(fn(*args)))
+    child.start()
+    result = receive.recv()
+    child.join()
+    return result
+
+
+def measure(args) -> dict[str, float]:
+    """One round: ingest the corpus into a fresh store, then time both bare encoders on its chunk texts."""
     work = Path(tempfile.mkdtemp(prefix="finchat-bench-"))
     try:
         settings = load_settings(data_dir=work / "data")
@@ -119,7 +153,8 @@ def main() -> None:
         own = speeds[backend]
         ratio = (chunks / pipeline_s) / own
         print(f"corpus: {what} = {len(results)} files ({len(failed)} failed), {pages} pages "
-              f"(non-PDF files count as 1), {chunks} chunks; pipeline encoder: {encoder_name}, PDF engine: {ing.pdf_engine}")
+              f"(non-PDF files count as 1), {chunks} chunks; pipeline encoder: {encoder_name}, "
+              f"PDF engine: {ing.pdf_engine}")
         print(f"{'':24}{'pipeline':>12}{'bare fp32':>12}{'bare int8':>12}")
         print(f"{'chunks/s':24}{chunks / pipeline_s:12.1f}{speeds['torch']:12.1f}{speeds['onnx-int8']:12.1f}")
         print(f"{'pages/s':24}{pages / pipeline_s:12.1f}{pages / chunks * speeds['torch']:12.1f}"
@@ -135,9 +170,13 @@ def main() -> None:
         print(f"int8 / fp32 encoder: {speedup:.2f}x (target >= {TARGET_INT8}) {verdict(speedup >= TARGET_INT8)}")
         if args.pdf:
             rate = pages / pipeline_s
-            print(f"real PDFs end to end: {rate:.1f} pages/s (target >= {TARGET_PAGES}) {verdict(rate >= TARGET_PAGES)}")
+            print(f"real PDFs end to end: {rate:.1f} pages/s (target >= {TARGET_PAGES}) "
+                  f"{verdict(rate >= TARGET_PAGES)}")
+        return {"ratio": ratio, "speedup": speedup, "rss": max(rss, rss_workers), "rate": pages / pipeline_s}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
 
 
 if __name__ == "__main__":

@@ -200,8 +200,9 @@ def probe_account_numbers(url: str, password: str, work: Path, data_dir: Path, t
     from chromadb.config import Settings
 
     store = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=Settings(anonymized_telemetry=False))
-    texts = [text for c in store.list_collections() if not c.name.endswith("_docs")
-             for text in store.get_collection(c.name).get(where={"file": "case_notes.md"})["documents"]]
+    got = [store.get_collection(c.name).get(where={"file": "case_notes.md"}, include=["documents", "metadatas"])
+           for c in store.list_collections() if not c.name.endswith("_docs")]
+    texts = [meta.get("text") or doc or "" for g in got for doc, meta in zip(g["documents"], g["metadatas"])]
     stored = "\n".join(texts)
     for number in ACCOUNT_NUMBERS:
         found = bool(re.search(rf"(?<!\d){re.escape(number)}(?!\d)", stored))

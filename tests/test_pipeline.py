@@ -56,8 +56,8 @@ def test_progress_is_reported_while_a_long_file_is_embedded(ingestor, store):
     assert len(heard) == -(-result.chunks // 2) and all(c <= 2 for c, _ in heard)
     assert sum(c for c, _ in heard) == result.chunks
     assert abs(sum(p for _, p in heard) - result.pages) < 1e-9
-    got = store.chunks.get(where={"file": "fee_schedule.pdf"}, include=["documents", "embeddings"])
-    for text, vector in zip(got["documents"][:5], got["embeddings"][:5]):
+    got = store.chunks.get(where={"file": "fee_schedule.pdf"}, include=["metadatas", "embeddings"])
+    for text, vector in zip([m["text"] for m in got["metadatas"][:5]], got["embeddings"][:5]):
         assert sum(a * b for a, b in zip(vector, store.embed([text])[0])) > 0.99  # unit vectors: cosine
 
 

@@ -41,6 +41,23 @@ def test_add_search_and_list(any_store):
     assert 0 < score <= 1
 
 
+def test_texts_are_kept_out_of_the_full_text_index_and_old_stores_still_read(any_store):
+    """A chunk's text is stored in its metadata, so Chroma indexes no document; a chunk written the old way,
+    as a Chroma document (a store from before), is still searched, listed and re-embedded."""
+    _add(any_store, "fees.pdf", "a" * 64, ["Overdraft fee: $35 per item"])
+    got = any_store.chunks.get(include=["documents", "metadatas"])
+    assert got["documents"] == [None] and got["metadatas"][0]["text"] == "Overdraft fee: $35 per item"
+    _, (old,) = _file(any_store, "old.txt", "b" * 64, ["Wire transfer outgoing: $25"])
+    any_store.chunks.upsert(ids=[old.id], embeddings=any_store.embed([old.text]), documents=[old.text],
+                            metadatas=[old.metadata()])
+    assert sorted(c.text for c in any_store.all_chunks()) == ["Overdraft fee: $35 per item",
+                                                             "Wire transfer outgoing: $25"]
+    assert any_store.search("outgoing wire", k=1)[0][0].text == "Wire transfer outgoing: $25"
+    any_store.chunks.update(ids=[old.id], embeddings=[[0.0] * len(any_store.embed(["x"])[0])])
+    assert any_store.reembed_file("old.txt") == 1
+    assert any_store.search("outgoing wire", k=1)[0][1] > 0.5  # its vector is its text's again
+
+
 def test_replace_keeps_only_new_version(any_store):
     _add(any_store, "fees.pdf", "a" * 64, ["Overdraft fee: $35 per item", "Old line two", "Old line three"])
     _add(any_store, "fees.pdf", "c" * 64, ["Overdraft fee: $30 per item"])

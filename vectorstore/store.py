@@ -12,6 +12,11 @@ rewrites metadata only (Chroma's `update` merges metadata keys; the embeddings s
 point: the record is marked `audience_pending`, the chunks are updated, then the record.
 A file stored before audiences existed has none (""), so it matches no customer search; the store only reports
 such files (`unlabelled()`), and `ingest.audience.label_unlabelled` classifies them: vectorstore never imports ingest.
+
+A chunk's text is kept in its metadata (`text`), not as a Chroma document: the embedded Chroma indexes every
+document for full-text search, which nothing here uses (keyword search is `vectorstore.keyword`'s BM25) and
+which took half a commit's time or more (`bench/ingest_overlap.py`). Stores written before keep their
+documents, and are read as they are.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _NO_VECTOR = [0.0]  # file records are looked up by id, never by similarity
+_TEXT = "text"  # the metadata key of a chunk's text
 
 AUDIENCES = ("public", "staff")
 
@@ -72,9 +78,10 @@ class Chunk:
         return meta
 
     @classmethod
-    def from_record(cls, text: str, meta: dict[str, Any]) -> Chunk:
+    def from_record(cls, document: str | None, meta: dict[str, Any]) -> Chunk:
+        """A chunk from Chroma: its text is in its metadata, or, in a store written before, its document."""
         fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta and k != "text"}
-        return cls(text=text, **{"audience": "", **fields})
+        return cls(text=meta.get(_TEXT, document or ""), **{"audience": "", **fields})
 
 
 @dataclass
@@ -187,10 +194,11 @@ class ChunkStore:
 
     def reembed_file(self, file: str) -> int:
         """Re-embed a stored file's chunks from their stored text with the configured model; their count."""
-        got = self.chunks.get(where={"file": file}, include=["documents"])
+        got = self.chunks.get(where={"file": file}, include=["documents", "metadatas"])
+        texts = [Chunk.from_record(d, m).text for d, m in zip(got["documents"], got["metadatas"])]
         for start in range(0, len(got["ids"]), self._max_batch):
-            ids, texts = got["ids"][start : start + self._max_batch], got["documents"][start : start + self._max_batch]
-            self.chunks.update(ids=ids, embeddings=self.embed(texts))
+            ids = got["ids"][start : start + self._max_batch]
+            self.chunks.update(ids=ids, embeddings=self.embed(texts[start : start + self._max_batch]))
         return len(got["ids"])
 
     @property
@@ -245,8 +253,7 @@ class ChunkStore:
             self.chunks.upsert(
                 ids=[c.id for c in batch],
                 embeddings=vectors[start : start + self._max_batch],
-                documents=[c.text for c in batch],
-                metadatas=[c.metadata() for c in batch],
+                metadatas=[{**c.metadata(), _TEXT: c.text} for c in batch],
             )
         self.files.upsert(  # 3. commit (upsert merges metadata: clear a stale audience change too)
             ids=names,
