@@ -57,7 +57,12 @@ def replicate(samples: Path, dest: Path, min_chunks: int, splitter: Splitter, ma
 
 
 def peak_rss_mb() -> tuple[float, float]:
-    """Peak RSS of this process and of the largest of its (worker) children, in MB."""
+    """Peak RSS of this process and of the largest of its (worker) children, in MB.
+
+    A child counts once it has been reaped, and the ingestor lets its workers exit on their own: wait for them."""
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
     return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
