@@ -17,6 +17,7 @@ from ingest.text import heading_path, make_section, one_line, render_table
 def read_docx(data: bytes, name: str, stem: str) -> Document:
     """Paragraphs and tables in body order (content controls included); headings start sections."""
     import docx
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml.ns import qn
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -35,6 +36,15 @@ def read_docx(data: bytes, name: str, stem: str) -> Document:
             elif child.tag == qn("w:sdt") and (content := child.find(qn("w:sdtContent"))) is not None:
                 yield from blocks(content)
 
+    # Paragraph style names by style id, read once: python-docx looks a paragraph's style up anew on each call
+    # (two-thirds of this reader's time). An unknown id, or one of another type, means the default style.
+    named, default_name = {}, ""
+    for style in document.styles:
+        if style.type == WD_STYLE_TYPE.PARAGRAPH:
+            named[style.style_id] = style.name
+            if style.element.default:  # the last one marked default wins, as in python-docx
+                default_name = style.name
+
     sections, path, lines, titles = [], [], [], []
     for block in blocks(document.element.body):
         if isinstance(block, Table):
@@ -51,7 +61,7 @@ def read_docx(data: bytes, name: str, stem: str) -> Document:
             lines += ["", *render_table(rows, True if marked else None), ""]
             continue
         text = block.text.strip()
-        style = block.style.name if block.style is not None else ""
+        style = named.get(block._p.style, default_name)
         level = int(m[1]) if (m := re.match(r"Heading (\d)$", style)) else 0
         if text and (level or style == "Title"):
             sections.append(make_section(lines, path))

@@ -365,7 +365,7 @@ class Ingestor:
         clock = _Clock()
         texts = [c.text for p in batch for c in p.chunks]
         share = [(p.result.pages or 1) / len(p.chunks) for p in batch for _ in p.chunks]  # pages per chunk
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        order = self.store.embed_order(texts)
         vectors: list[list[float]] = [[]] * len(texts)
         for start in range(0, len(order), self.progress_chunks):
             part = order[start : start + self.progress_chunks]

@@ -102,3 +102,16 @@ def test_a_file_chunked_anew_leaves_no_chunk_of_its_old_chunking(store):
     add(["one", "two", "three"])
     add(["one and two and three"])  # same bytes, new settings: one chunk now
     assert [c.text for c in store.all_chunks()] == ["one and two and three"]
+
+
+def test_texts_are_embedded_in_order_of_their_tokens_not_their_characters(store, torch_embedder, tmp_path):
+    """A table row is short in characters and long in tokens (a digit or a bar is a token each); slices of
+    the pipeline's embedding order pad least only if it counts what the model pads to."""
+    row, prose = "| 1.25 | 3.40 | 5.60 | 7.85 |", "Statements are mailed to every member each month."
+    tokens = store.embedder.token_counts([row, prose])
+    assert len(row) < len(prose) and tokens[0] > tokens[1]
+    assert store.embedder.token_counts(["word " * 1000]) == [256]  # truncated as the model sees it
+    assert store.embed_order([row, prose]) == [1, 0]
+    # sentence-transformers sorts each call's texts by characters; its order does the same.
+    torch_store = ChunkStore(with_backend("torch", tmp_path / "torch"), embedder=torch_embedder)
+    assert torch_store.embed_order([row, prose]) == [0, 1]

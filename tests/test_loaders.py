@@ -268,6 +268,28 @@ def test_docx_keeps_document_order_headings_and_tables(tmp_path):
     ]
 
 
+def test_docx_styles_resolve_as_python_docx_resolves_them(tmp_path):
+    """The reader looks style names up once per document; a dangling style id, or one naming a character
+    style, falls back to the default paragraph style as python-docx's own lookup does: body text, not a heading."""
+    document = docx.Document()
+    document.add_paragraph("Intro")
+    document.add_heading("Fees", level=1)
+    for text, style_id in (("Ghost-styled text", "NoSuchStyle"), ("Character-styled text", "HeaderChar")):
+        document.add_paragraph(text)._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+    document.add_heading("Wires", level=2)
+    document.add_paragraph("Outgoing wire $25")
+    document.save(tmp_path / "styles.docx")
+
+    reference = docx.Document(tmp_path / "styles.docx")
+    assert [p.style.name for p in reference.paragraphs][2:4] == ["Normal", "Normal"]
+    doc = load(tmp_path / "styles.docx", 10 * MB)
+    assert [(s.heading, s.text.splitlines()) for s in doc.sections] == [
+        ("", ["Intro"]),
+        ("Fees", ["Ghost-styled text", "Character-styled text"]),
+        ("Fees > Wires", ["Outgoing wire $25"]),
+    ]
+
+
 def test_damaged_docx(tmp_path):
     document = docx.Document()
     document.add_paragraph("Hello")

@@ -163,6 +163,12 @@ class OnnxEncoder:
         self.session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
 
+    def token_counts(self, texts: list[str]) -> list[int]:
+        """Tokens per text after truncation: the width a text pads its batch to. (Without offsets, and a few
+        hundred texts at a time: 2,000 texts' full encodings held ~25 MB.)"""
+        return [len(e.ids) for start in range(0, len(texts), 256)
+                for e in self.tokenizer.encode_batch_fast(texts[start : start + 256])]
+
     def encode(self, texts: list[str] | str, batch_size: int = 32, normalize_embeddings: bool = False,
                convert_to_numpy: bool = True, show_progress_bar: bool = False, **_) -> np.ndarray:
         single = isinstance(texts, str)
