@@ -359,7 +359,7 @@ class Ingestor:
 
     def _commit(self, batch: list[_Prepared], done: Callable[[FileResult], None],
                 on_embedded: Callable[[int, float], None] | None = None) -> None:
-        """Embed a batch (the model batches best across files, on texts of like length), then store it."""
+        """Embed a batch (the model batches best across files, on texts of like length in tokens), then store it."""
         if not batch:
             return
         clock = _Clock()

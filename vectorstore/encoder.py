@@ -145,7 +145,7 @@ def _has_vnni() -> bool:
 
 class OnnxEncoder:
     """all-MiniLM-L6-v2 as sentence-transformers runs it (tokenise, transformer, mean pooling, normalise), on
-    onnxruntime. Texts are sorted by length so each batch pads little."""
+    onnxruntime. Texts are sorted by length in tokens so each batch pads little."""
 
     def __init__(self, source: Path, onnx_path: Path, threads: int = 0):
         import onnxruntime
