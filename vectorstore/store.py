@@ -220,8 +220,9 @@ class ChunkStore:
     def embed_order(self, texts: list[str]) -> list[int]:
         """Indices of the texts, shortest first, by the width each pads its batch to: tokens for the int8
         graph, characters for sentence-transformers (which sorts each call's texts by them). Consecutive slices
-        of this order pad least. Characters misjudge tables: digits and symbols take a token each, so slices by
-        characters cost the long filing 5-10% more encoder time (bench/RESULTS.md, session 21)."""
+        of this order pad least. Characters misjudge tables: digits and symbols take a token each, so with
+        slices by characters the long filing's embed stage ran 5-19% slower than its bare encoder
+        (bench/RESULTS.md, session 21)."""
         lengths = self.embedder.token_counts(texts) if hasattr(self.embedder, "token_counts") else list(map(len, texts))
         return sorted(range(len(texts)), key=lengths.__getitem__)
 
