@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml
 	$(PIP) install torch==2.13.0   # the CPU build; an unpinned torch pulls a multi-GB CUDA build
 	$(PIP) install -e '.[test]'
 	$(PIP) install --no-deps $(MODELS)
+	$(PY) -c 'import ingest.pdfium_scan'   # compiles the PDF reader's loops once (~3 s), into numba's cache
 	touch $(STAMP)
 
 $(LLAMA): $(STAMP) Makefile

@@ -139,7 +139,7 @@ def measure(args) -> dict[str, float]:
         embedder.encode(["warm-up"])  # model loading is not ingestion; keep it out of the timings
         store = ChunkStore(settings, embedder=embedder)
         ingestor = Ingestor.from_settings(settings, store)
-        ingestor.redactor.load()  # likewise the name detector's lazy load
+        ingestor.load()  # likewise the name detector's and the PDF reader's lazy loads
 
         start = time.perf_counter()
         results = ingestor.ingest([corpus])

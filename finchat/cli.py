@@ -113,7 +113,7 @@ def ingest(
     files = find_files(p for p in paths if p.exists())
     if files:  # loading the models is not ingesting: keep it out of the pages/s shown
         store.embed(["warm-up"])
-        ingestor.redactor.load()
+        ingestor.load()
     start = time.perf_counter()
     rate = TextColumn("{task.fields[pages]:.1f} pages/s, {task.fields[chunks]:.1f} chunks/s")
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), rate, TimeElapsedColumn(),

@@ -46,29 +46,49 @@ class Row:
 def rows_of(glyphs: list[Box]) -> list[Row]:
     """Glyphs to rows of words: same top (3 pt tolerance, as pdfplumber), split at spaces and gaps."""
     rows: list[Row] = []
-    line: list[Box] = []
-    for g in sorted(glyphs, key=_TOP) + [None]:
-        if line and (g is None or g.top - line[0].top > 3):
-            words, last = [], None
-            for c in sorted(line, key=_X0):
-                if not c.text.strip():
-                    last = None
-                    continue
-                if last is not None and c.text == last.text and abs(c.x0 - last.x0) < 1:
-                    continue  # the same glyph printed twice, for a fake bold
-                if last is not None and c.x0 - words[-1].x1 <= 0.15 * c.size:
-                    w = words[-1]
-                    w.text += c.text
-                    w.x1, w.top, w.bottom = max(w.x1, c.x1), min(w.top, c.top), max(w.bottom, c.bottom)
-                else:
-                    words.append(Box(c.text, c.x0, c.x1, c.top, c.bottom, c.size))
-                last = c
-            if words:
-                rows.append(_row(words))
-            line = []
-        if g is not None:
-            line.append(g)
+    ordered = sorted(glyphs, key=_TOP)
+    start, n = 0, len(ordered)
+    while start < n:
+        first, end = ordered[start].top, start + 1
+        while end < n and ordered[end].top - first <= 3:
+            end += 1
+        if words := _words(sorted(ordered[start:end], key=_X0)):
+            rows.append(_row(words))
+        start = end
     return rows
+
+
+def _words(line: list[Box]) -> list[Box]:
+    """One line's glyphs, left to right, joined into words: a space or a gap wider than 0.15 em ends one.
+    A word's box grows in locals and is made once (the hottest loop of a page's layout)."""
+    words: list[Box] = []
+    last = None  # the last glyph kept; None after a space
+    text = None  # the word being built: text, x0, x1, top, bottom, size
+    for c in line:
+        t = c.text
+        if not t.strip():
+            last = None
+            continue
+        if last is not None:
+            if t == last.text and abs(c.x0 - last.x0) < 1:
+                continue  # the same glyph printed twice, for a fake bold
+            if c.x0 - x1 <= 0.15 * c.size:
+                text += t
+                if c.x1 > x1:
+                    x1 = c.x1
+                if c.top < top:
+                    top = c.top
+                if c.bottom > bottom:
+                    bottom = c.bottom
+                last = c
+                continue
+        if text is not None:
+            words.append(Box(text, x0, x1, top, bottom, size))
+        text, x0, x1, top, bottom, size = t, c.x0, c.x1, c.top, c.bottom, c.size
+        last = c
+    if text is not None:
+        words.append(Box(text, x0, x1, top, bottom, size))
+    return words
 
 
 def _row(words: list[Box]) -> Row:

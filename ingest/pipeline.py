@@ -207,6 +207,13 @@ class Ingestor:
     def redactor(self) -> Redactor:
         return self.preparer.redactor
 
+    def load(self) -> None:
+        """Load what preparing files needs now, not inside the first file: the name detector, and the PDF
+        reader (pdfplumber and `ingest.pdfium_scan`'s compiled loops: ~0.6 s), which are imported only when
+        needed. Workers forked after this share them, instead of each importing its own."""
+        self.redactor.load()
+        import ingest.pdf  # noqa: F401
+
     @property
     def max_bytes(self) -> int:
         return self.preparer.max_bytes

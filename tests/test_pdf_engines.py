@@ -373,3 +373,121 @@ def test_pdfium_reads_glyphs_and_lines_at_least_3x_faster(tmp_path):
     # End to end, the shared layout logic (~3 ms a page here, the ruled tables mostly) weighs on both:
     # ~2-2.5x on these light pages, ~5x on a dense 10-Q filing.
     assert best["read_pdf pdfplumber"] >= 1.5 * best["read_pdf pdfium"], best
+
+
+# --- ingest.pdfium_scan's compiled loops, and what reading a page costs beside them -------------------------
+
+
+def test_the_compiled_loops_load_from_numbas_cache_in_a_new_process():
+    """The loops are compiled once (at install, by `make`) into numba's on-disk cache; each new process loads
+    them instead of compiling them again (~2.5 s). A loop that cannot be cached (a ctypes pointer among its
+    globals, say) would be a miss here every time."""
+    import subprocess
+    import sys
+
+    probe = ("import ingest.pdfium_scan as s; "
+             "print(*[sum(f.stats.cache_hits.values()) - sum(f.stats.cache_misses.values()) "
+             "for f in (s.chars, s.objects, s.segments)])")
+    subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, cwd=Path(__file__).parents[1])
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).parents[1]).stdout
+    assert out.split() == ["1", "1", "1"], out
+
+
+def test_reading_pauses_the_collector_and_gives_it_back(monkeypatch):
+    """Pages are read with the cyclic collector paused (their ~10^5 objects per page are freed by reference
+    counts); it is on again afterwards, even when a page fails, and stays off if the caller had turned it off."""
+    import gc
+
+    data = (SAMPLES / "fee_schedule.pdf").read_bytes()
+    during = []
+    page_text = pdf._page_text
+    monkeypatch.setattr(pdf, "_page_text", lambda *a: during.append(gc.isenabled()) or page_text(*a))
+    assert gc.isenabled()
+    pdf.read_pdf(data, "fees.pdf")
+    assert during and not any(during) and gc.isenabled()
+
+    def broken(*_):
+        raise RuntimeError("a page that neither engine can read")
+
+    monkeypatch.setattr(pdf, "_page_text", broken)
+    with pytest.raises(LoadError):
+        pdf.read_pdf(data, "fees.pdf")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(pdf, "_page_text", page_text)
+        pdf.read_pdf(data, "fees.pdf")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_word_start_patterns_match_where_the_plain_patterns_match(seed):
+    """The de-hyphenation's patterns start a word only where no letter precedes (much faster on long text);
+    on random strings of letters, digits, hyphens, underscores and line breaks they match exactly where the
+    plain patterns do."""
+    import random
+    import re
+
+    rng = random.Random(seed)
+    plain = [re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+"), re.compile(r"([^\W\d_]+)-\n([^\W\d_]+)(\S*)( ?)")]
+    for _ in range(3000):
+        text = "".join(rng.choice("ab\u00e9-\n_1 .") for _ in range(rng.randint(0, 40)))
+        for fast, slow in zip((pdf._COMPOUND, pdf._LINE_END_HYPHEN), plain):
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], text
+
+
+def _rows_reference(glyphs):
+    """ingest.layout.rows_of as it was before its words were built in locals: the oracle of the test below."""
+    from ingest.layout import Box, _row
+
+    rows, line = [], []
+    for g in sorted(glyphs, key=lambda b: b.top) + [None]:
+        if line and (g is None or g.top - line[0].top > 3):
+            words, last = [], None
+            for c in sorted(line, key=lambda b: b.x0):
+                if not c.text.strip():
+                    last = None
+                    continue
+                if last is not None and c.text == last.text and abs(c.x0 - last.x0) < 1:
+                    continue
+                if last is not None and c.x0 - words[-1].x1 <= 0.15 * c.size:
+                    w = words[-1]
+                    w.text += c.text
+                    w.x1, w.top, w.bottom = max(w.x1, c.x1), min(w.top, c.top), max(w.bottom, c.bottom)
+                else:
+                    words.append(Box(c.text, c.x0, c.x1, c.top, c.bottom, c.size))
+                last = c
+            if words:
+                rows.append(_row(words))
+            line = []
+        if g is not None:
+            line.append(g)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_rows_of_builds_the_words_the_reference_loop_builds(seed):
+    """Random glyphs (spaces, fake-bold copies, uneven baselines and sizes, tight and wide gaps) give the same
+    rows and words as the reference loop."""
+    import random
+
+    from ingest.layout import Box, rows_of
+
+    rng = random.Random(seed)
+    for _ in range(300):
+        glyphs, x = [], 0.0
+        for _ in range(rng.randint(0, 60)):
+            x += rng.choice([0.0, 0.5, 1.0, 1.6, 3.0, 12.0]) if rng.random() < 0.9 else -20.0
+            size, top = rng.choice([8.0, 10.0, 12.0]), rng.choice([100.0, 101.5, 102.9, 104.0, 130.0])
+            text = rng.choice(["a", "b", "1", " ", "ffi", "a"])
+            glyphs.append(Box(text, x, x + rng.uniform(0.0, 6.0), top, top + size, size))
+            if rng.random() < 0.1:  # a fake bold's second glyph
+                glyphs.append(Box(text, x + 0.3, glyphs[-1].x1 + 0.3, top, top + size, size))
+        rows = [(r.top, r.bottom, r.x0, r.x1, r.size, [(w.text, w.x0, w.x1, w.top, w.bottom, w.size) for w in r.words])
+                for r in rows_of(glyphs)]
+        expected = [(r.top, r.bottom, r.x0, r.x1, r.size,
+                     [(w.text, w.x0, w.x1, w.top, w.bottom, w.size) for w in r.words]) for r in _rows_reference(glyphs)]
+        assert rows == expected

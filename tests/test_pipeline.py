@@ -171,3 +171,27 @@ def test_a_killed_worker_loses_no_file(ingestor, store, tmp_path, caplog):
     assert [r.status for r in results] == ["added"] * 6
     assert len(store.list_files()) == 6
     assert "worker died" in caplog.text
+
+
+def test_load_readies_the_pdf_reader_before_the_first_file():
+    """`Ingestor.load` imports the PDF reader (pdfplumber, the compiled loops) and loads the name detector, so
+    neither falls inside the first file's read (~0.6 s; what `finchat ingest` and the benchmark keep out of
+    their pages/s) and file workers forked afterwards share them instead of importing their own. In a fresh
+    process, since this one has long imported them."""
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+from ingest.pipeline import Ingestor
+from ingest.redact import Redactor
+from ingest.splitter import Splitter
+ingestor = Ingestor(None, Redactor(detect_names=True), Splitter(800, 100), max_bytes=2**20, chunks_per_commit=64)
+before = [m in sys.modules for m in ("ingest.pdf", "ingest.pdfium_scan", "pdfplumber")]
+ingestor.load()
+after = [m in sys.modules for m in ("ingest.pdf", "ingest.pdfium_scan", "pdfplumber")]
+print(before, after, ingestor.redactor._nlp is not None)
+"""
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).parents[1]).stdout.strip()
+    assert out == "[False, False, False] [True, True, True] True", out

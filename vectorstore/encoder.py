@@ -174,7 +174,7 @@ class OnnxEncoder:
         single = isinstance(texts, str)
         texts = [texts] if single else list(texts)
         batch_size = min(batch_size, MAX_BATCH)
-        encodings = self.tokenizer.encode_batch(texts)
+        encodings = self.tokenizer.encode_batch_fast(texts)  # ids only: the offsets are not needed here
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), batch_size):
