@@ -8,6 +8,7 @@ dispatches to the readers) and the readers (`ingest.text`, `ingest.pdf`, `ingest
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -20,6 +21,9 @@ class Section:
     text: str
     page: int | None = None  # 1-based page number, PDFs only
     heading: str = ""  # heading path, e.g. "Checking accounts > Fees"
+    # What the pipeline's last step on a section found (personal data, instructions), once it has run: a long
+    # PDF's page workers run it on their own pages (`ingest.pdf.read_pdf`'s `finish`); None until then.
+    found: Counter | None = None
 
 
 @dataclass

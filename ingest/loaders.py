@@ -25,6 +25,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from ingest.document import Document, LoadError, Section
 from ingest.docx_reader import read_docx
@@ -55,11 +56,13 @@ _MAGIC = [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"{\\rtf", "rtf"),
 _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
 
 
-def load(path: Path, max_bytes: int, pdf_engine: str = "pdfium", read_workers: int = 0) -> Document:
+def load(path: Path, max_bytes: int, pdf_engine: str = "pdfium", read_workers: int = 0,
+         finish: Callable[[Section], Section] | None = None) -> Document:
     """Read one uploaded file; raise LoadError with a message staff can act on.
 
     `pdf_engine` is settings.ingest.pdf_engine: where PDF glyphs come from (`ingest.pdf.read_pdf`);
-    `read_workers` processes share a long PDF's pages."""
+    `read_workers` processes share a long PDF's pages, and run the caller's `finish` on the pages they can
+    (a finished section has `found` set; the caller finishes the others)."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -92,8 +95,10 @@ def load(path: Path, max_bytes: int, pdf_engine: str = "pdfium", read_workers: i
     if kind == "pdf":
         from ingest.pdf import read_pdf  # imported here: pdfplumber is slow to import and only PDFs need it
 
-        title, sections, pages = read_pdf(data, name, pdf_engine, read_workers)
-        doc = Document(name, kind, title or path.stem, [rebuild(s) for s in sections], pages)
+        title, sections, pages = read_pdf(data, name, pdf_engine, read_workers,
+                                          (lambda s: finish(rebuild(s))) if finish else None)
+        doc = Document(name, kind, title or path.stem,
+                       [rebuild(s) if s.found is None else s for s in sections], pages)
     else:
         doc = _READERS[kind](data, name, path.stem)
     doc.sections = [s for s in doc.sections if s.text]

@@ -14,6 +14,7 @@ import gc
 import io
 import re
 from contextlib import contextmanager
+from typing import Callable
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
@@ -40,13 +41,16 @@ _COMPOUND = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:-[^\W\d_]+)+")  # "non-suffici
 _LINE_END_HYPHEN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-\n([^\W\d_]+)(\S*)( ?)")  # "trans-\nfer"
 
 
-def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -> tuple[str, list[Section], int]:
+def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0,
+             finish: Callable[[Section], Section] | None = None) -> tuple[str, list[Section], int]:
     """(title, one Section per page with text, page count); LoadError for damaged, locked or scanned PDFs.
 
     engine "pdfium" reads glyphs and lines with PDFium (`ingest.pdfium`); a page it fails on, or a whole
     file it cannot open, is read by pdfminer, whose errors name the cause (password, damage). A long file's
     pages are shared by `workers` forked processes (pages are read independently; what joins them, the
-    title and the de-hyphenation, is done here).
+    title and the de-hyphenation, is done here). There, `finish` (the caller's next steps on a page) runs on
+    each page whose text is already final, the ones without a line-end hyphen for the de-hyphenation to
+    join, and its result comes back in the page's place; the caller finishes the other pages itself.
     """
     if engine not in ("pdfium", "pdfplumber"):
         raise ValueError(f"unknown PDF engine {engine!r}")
@@ -60,10 +64,11 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -
         texts = None
         if doc and workers > 1 and pages >= 2 * PAGES_PER_TASK:
             ranges = [(a, min(a + PAGES_PER_TASK, pages)) for a in range(0, pages, PAGES_PER_TASK)]
-            parts = forked.map_in_workers(_read_range, ranges, workers, _keep_file, (data, name))
+            parts = forked.map_in_workers(_read_range, ranges, workers, _keep_file, (data, name, finish))
             texts = [t for part in parts for t in part] if parts else None
         if texts is None:
-            texts, plumber = _read_pages(data, name, doc, plumber, range(pages))
+            read, plumber = _read_pages(data, name, doc, plumber, range(pages))
+            texts = [(*page, None) for page in read]
         title = _metadata_title(pdfium.title(doc) if doc else plumber.metadata.get("Title"))
     except LoadError:
         raise
@@ -71,9 +76,9 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -
         raise damaged from exc
     finally:
         _close(doc, plumber)
-    glyphs = sum(count for _, count, _ in texts)
-    cids = sum(unmapped for _, _, unmapped in texts)
-    sections = [Section(text, page=n) for n, (text, _, _) in enumerate(texts, 1)]
+    glyphs = sum(count for _, count, _, _ in texts)
+    cids = sum(unmapped for _, _, unmapped, _ in texts)
+    sections = [Section(text, page=n) for n, (text, _, _, _) in enumerate(texts, 1)]
     if not glyphs:
         raise LoadError(f"{name}: the PDF has no text layer (scanned image); it needs OCR before it can be ingested")
     if cids and not any(s.text for s in sections):
@@ -81,6 +86,7 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium", workers: int = 0) -
                         "it needs OCR before it can be ingested")
     _dehyphenate(sections)
     first_line = next((s.text.split("\n", 1)[0] for s in sections if s.text), "")
+    sections = [s if done is None else done for s, (*_, done) in zip(sections, texts)]
     return title or first_line[:200], sections, pages
 
 
@@ -116,23 +122,26 @@ def _collector_paused():
             gc.enable()
 
 
-_file: tuple[bytes, str] = (b"", "")  # in a page worker: the file it reads, inherited at fork (not sent per task)
+# In a page worker: the file it reads and the caller's `finish`, inherited at fork (not sent per task).
+_file: tuple[bytes, str, Callable[[Section], Section] | None] = (b"", "", None)
 
 
-def _keep_file(data: bytes, name: str) -> None:
+def _keep_file(data: bytes, name: str, finish: Callable[[Section], Section] | None) -> None:
     global _file
-    _file = (data, name)
+    _file = (data, name, finish)
 
 
-def _read_range(start: int, stop: int) -> list[tuple[str, int, int]]:
-    """In a worker: pages [start, stop) of the file."""
-    data, name = _file
+def _read_range(start: int, stop: int) -> list[tuple[str, int, int, Section | None]]:
+    """In a worker: pages [start, stop) of the file, each with its finished Section where its text is final."""
+    data, name, finish = _file
     doc, plumber = pdfium.open_document(data), None
     try:
         texts, plumber = _read_pages(data, name, doc, None, range(start, stop))
-        return texts
     finally:
         _close(doc, plumber)
+    return [(text, count, unmapped,
+             finish(Section(text, page=page)) if finish and text and "-\n" not in text else None)
+            for page, (text, count, unmapped) in enumerate(texts, start + 1)]
 
 
 def _close(*opened) -> None:

@@ -24,7 +24,7 @@ from ingest import forked
 from ingest.audience import check as check_audience
 from ingest.audience import classify, label_unlabelled
 from ingest.injection import neutralise
-from ingest.loaders import KINDS, LoadError, load
+from ingest.loaders import KINDS, LoadError, Section, load
 from ingest.redact import Redactor
 from ingest.splitter import Splitter, find_effective_date
 from vectorstore.store import Chunk, ChunkStore, FileRecord
@@ -135,8 +135,8 @@ class Preparer:
                     return FileResult(name, "unchanged", chunks=old.chunks, pages=old.pages,
                                       redactions=Counter(old.redactions), effective_date=old.effective_date,
                                       audience=old.audience, audience_reason=old.audience_reason)
-            doc = load(path, self.max_bytes, self.pdf_engine, self.read_workers)
-            clock.lap("read")
+            doc = load(path, self.max_bytes, self.pdf_engine, self.read_workers, self._finish)
+            clock.lap("read")  # with the redaction of the pages a long PDF's page workers finished
         except LoadError as exc:
             return FileResult(name, "failed", error=str(exc))
         except OSError as exc:
@@ -144,9 +144,7 @@ class Preparer:
 
         redactions: Counter = Counter()
         for section in doc.sections:
-            section.text, found = self.redactor.redact(section.text)
-            section.text, instructions = neutralise(section.text)
-            redactions += found + Counter(INSTRUCTION=instructions)
+            redactions += (self._finish(section) if section.found is None else section).found
         clock.lap("redact")
         text = "\n".join(s.text for s in doc.sections)
         effective = find_effective_date(text)
@@ -173,6 +171,15 @@ class Preparer:
                             redactions=redactions, effective_date=effective, audience=audience,
                             audience_reason=reason, seconds=clock.seconds)
         return _Prepared(record, chunks, result)
+
+
+    def _finish(self, section: Section) -> Section:
+        """Personal data redacted and instructions neutralised, what each section needs before it is split,
+        with what was found. A long PDF's page workers run it on their pages, in parallel (`ingest.pdf`)."""
+        section.text, found = self.redactor.redact(section.text)
+        section.text, instructions = neutralise(section.text)
+        section.found = found + Counter(INSTRUCTION=instructions)
+        return section
 
 
 class _Clock:
