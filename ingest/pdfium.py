@@ -117,6 +117,7 @@ class Page:
         for g, i in zip((np.searchsorted(glyph, more) - 1).tolist(), more.tolist()):
             self.glyphs[g].text += text[i]  # one glyph, several chars: a ligature ("ffi") or a multi-char mapping
         self._text, self._kind, self._obj = text, kind, obj
+        self._placed = (kind == scan.GLYPH) | (kind == scan.SIDEWAYS)  # chars that are a glyph or a sideways text
         self._turned = bool((kind == scan.SIDEWAYS).any())
 
     def _objects_map(self) -> dict[int, list]:
@@ -124,7 +125,7 @@ class Page:
         if self._by_object is None:
             self._by_object = {}
             glyphs = iter(self.glyphs)
-            for i in np.flatnonzero((self._kind == scan.GLYPH) | (self._kind == scan.SIDEWAYS)).tolist():
+            for i in np.flatnonzero(self._placed).tolist():
                 slot = next(glyphs) if self._kind[i] == scan.GLYPH else self._text[i]
                 self._by_object.setdefault(int(self._obj[i]), []).append(slot)
         return self._by_object
@@ -155,7 +156,7 @@ class Page:
     def _objects(self, page: int) -> None:
         """Painted paths, sideways texts in content order and the text objects PDFium's text page left
         out. Forms are walked after the objects around them, with pdfminer's stack of containers."""
-        mapped = np.unique(self._obj[(self._kind == scan.GLYPH) | (self._kind == scan.SIDEWAYS)])
+        mapped = np.unique(self._obj[self._placed])
         stack = [(page, False, self.matrix)]  # matrix: holder's space to top-down
         while stack:
             parent, is_form, matrix = stack.pop()
@@ -165,26 +166,25 @@ class Page:
             known = text & np.isin(handles, mapped)
             no_ink = text & ~known & (bounds[:, 3] - bounds[:, 1] < _NO_INK)  # PDFium left these out
             inked = text & ~known & ~no_ink  # ... and these, if they copy one of the five before
-            self._paths(handles[(kinds == scan.PATH) & (ok == 1)], m[(kinds == scan.PATH) & (ok == 1)], matrix)
+            forms, painted = kinds == scan.FORM, (kinds == scan.PATH) & (ok == 1)
+            self._paths(handles[painted], m[painted], matrix)
             spaces = self._space_boxes(no_ink & (ok == 1), m, sizes, fonts, matrix)
             self._spaces += len(spaces)
-            visit = no_ink | inked | (kinds == scan.FORM) | (known if self._turned else False)
-            if not (inked.any() or self._turned or (kinds == scan.FORM).any()):
-                self.glyphs += [s for s in spaces.values() if type(s) is not str]
-                self.sideways += [s for s in spaces.values() if type(s) is str]
+            if not (inked.any() or self._turned or forms.any()):  # nothing to keep in content order with them
+                self._keep(spaces.values())
                 continue
             texts = np.flatnonzero(text)
-            for k in np.flatnonzero(visit).tolist():
-                if kinds[k] == scan.FORM:
+            for k in np.flatnonzero(no_ink | inked | forms | (known if self._turned else False)).tolist():
+                if forms[k]:
                     stack.append((int(handles[k]), True, _multiply(m[k], matrix)))
                 elif known[k]:
                     self.sideways += [s for s in self._objects_map()[int(handles[k])] if type(s) is str]
                 elif no_ink[k]:
                     if k in spaces:
-                        (self.sideways if type(spaces[k]) is str else self.glyphs).append(spaces[k])
+                        self._keep([spaces[k]])
                 else:
-                    before = texts[max(0, np.searchsorted(texts, k) - 5):np.searchsorted(texts, k)].tolist()
-                    if sources := _copied(k, bounds, before):
+                    at = np.searchsorted(texts, k)
+                    if sources := _copied(k, bounds, texts[max(0, at - 5):at].tolist()):
                         self._duplicate(k, sources, handles, m, sizes, matrix)  # PDFium left it out as a copy
 
     def _space_boxes(self, which: np.ndarray, m: np.ndarray, sizes, fonts, matrix: tuple) -> dict:
@@ -213,10 +213,14 @@ class Page:
             dx, dy = matrix[0] * ex + matrix[2] * ey, matrix[1] * ex + matrix[3] * ey
             copies = [s if type(s) is str else self.box(s.text, s.x0 + dx, s.x1 + dx, s.top + dy, s.bottom + dy, s.size)
                       for s in slots]
-            self.glyphs += [g for g in copies if type(g) is not str]
-            self.sideways += [g for g in copies if type(g) is str]
+            self._keep(copies)
             mapped[int(handles[k])] = copies
             return
+
+    def _keep(self, found) -> None:
+        """Glyphs to `glyphs`, sideways texts (str) to `sideways`, each list in the order found."""
+        for item in found:
+            (self.sideways if type(item) is str else self.glyphs).append(item)
 
     def _paths(self, handles: np.ndarray, m: np.ndarray, matrix: tuple) -> None:
         """Painted paths as pdfminer's lines, rectangles and curves, one per subpath."""

@@ -172,7 +172,6 @@ class Preparer:
                             audience_reason=reason, seconds=clock.seconds)
         return _Prepared(record, chunks, result)
 
-
     def _finish(self, section: Section) -> Section:
         """Personal data redacted and instructions neutralised, what each section needs before it is split,
         with what was found. A long PDF's page workers run it on their pages, in parallel (`ingest.pdf`)."""
