@@ -4,7 +4,8 @@ Files are prepared (read, redacted, split) in worker processes, then their chunk
 a couple of thousand at a time, because the embedding model is the physical floor of this work and it runs
 best on large batches. The two phases take turns rather than overlap: on a small CPU the model already uses
 every core, and anything running beside it (a Python thread most of all, through the GIL) slows it down more
-than it gains. Each file is committed on its own, so a failure or a kill never leaves a file half-stored.
+than it gains. Chroma's commit uses one core, so the next batch's files are prepared beside it. Each file
+is committed on its own, so a failure or a kill never leaves a file half-stored.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ingest.splitter import Splitter, find_effective_date
 from vectorstore.store import Chunk, ChunkStore, FileRecord
 
 log = logging.getLogger(__name__)
+QUEUED_FILES_MAX = 64  # files handed to the workers ahead of this process, at most
 
 
 @dataclass
@@ -248,8 +250,9 @@ class Ingestor:
         hears (chunks, pages) every `progress_chunks` chunks embedded, so a progress bar moves within one long
         file too; a file's pages are spread over its chunks.
 
-        Files are prepared until a batch holds `chunks_per_commit` chunks, then the batch is embedded and
-        committed while the workers wait (at most a few files are still being prepared beside the model).
+        Files are prepared until a batch holds `chunks_per_commit` chunks. The batch is embedded while the
+        workers wait (they are handed only the files it is expected to need), then committed while they
+        prepare the next one.
         """
         if audience is not None:
             check_audience(audience)
@@ -264,21 +267,32 @@ class Ingestor:
         self.seconds = Counter()
         pending: deque[tuple[Path, FileRecord | None, str | None, Future | None]] = deque()
         todo = iter(files)
+        batch_chunks = files_made = chunks_made = 0  # files prepared so far, and their chunks
 
         def done(result: FileResult) -> None:
             results.append(result)
             if on_file:
                 on_file(result)
 
+        def ahead(room: int) -> int:
+            """Files expected to fill `room` chunks, judged by the files prepared so far. Workers get no more than
+            that: a file still being prepared while its batch is embedded slows the model (the two take turns),
+            and a queue short of the batch leaves a worker idle until this process hands it the next file."""
+            return -(-room * files_made // chunks_made) if chunks_made else 2 * self.workers
+
+        def queue(files: int) -> None:
+            """Hand files to the workers until `files` are queued (1 to QUEUED_FILES_MAX); without workers, or
+            once they broke, one at a time, prepared here when its turn comes."""
+            limit = min(max(files, 1), QUEUED_FILES_MAX) if self._pool else 1
+            while len(pending) < limit and (path := next(todo, None)) is not None:
+                old = stored.get(path.name)
+                if force and old:
+                    old = replace(old, file_hash="")  # never "unchanged"; its audience label is kept
+                pending.append((path, old, audience, self._submit(path, old, audience)))
+
         try:
             while True:
-                # A couple of files queued per worker; without workers (or once they broke), one at a time here.
-                ahead = 2 * self.workers if self._pool else 1
-                while len(pending) < ahead and (path := next(todo, None)) is not None:
-                    old = stored.get(path.name)
-                    if force and old:
-                        old = replace(old, file_hash="")  # never "unchanged"; its audience label is kept
-                    pending.append((path, old, audience, self._submit(path, old, audience)))
+                queue(ahead(self.chunks_per_commit - batch_chunks))
                 if not pending:
                     break
                 clock = _Clock()
@@ -292,10 +306,14 @@ class Ingestor:
                     done(prepared)
                     continue
                 batch.append(prepared)
-                if sum(len(p.chunks) for p in batch) >= self.chunks_per_commit:
-                    self._commit(batch, done, on_embedded)
-                    batch = []
-            self._commit(batch, done, on_embedded)
+                batch_chunks += len(prepared.chunks)
+                files_made, chunks_made = files_made + 1, chunks_made + len(prepared.chunks)
+                if batch_chunks >= self.chunks_per_commit:
+                    vectors = self._embed(batch, on_embedded)
+                    queue(ahead(self.chunks_per_commit))  # the next batch is prepared while Chroma commits this one
+                    self._store(batch, vectors, done)
+                    batch, batch_chunks = [], 0
+            self._store(batch, self._embed(batch, on_embedded), done)
         finally:
             # Workers live for one call: forked again next time, they start from the parent's current state
             # instead of holding copy-on-write pages of a long-running app.
@@ -370,15 +388,12 @@ class Ingestor:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def _commit(self, batch: list[_Prepared], done: Callable[[FileResult], None],
-                on_embedded: Callable[[int, float], None] | None = None) -> None:
-        """Embed a batch (the model batches best across files, on texts of like length in tokens), then store it."""
-        if not batch:
-            return
+    def _embed(self, batch: list[_Prepared], on_embedded: Callable[[int, float], None] | None) -> list[list[float]]:
+        """A batch's vectors: the model batches best across files, on texts of like length in tokens."""
         clock = _Clock()
         texts = [c.text for p in batch for c in p.chunks]
         share = [(p.result.pages or 1) / len(p.chunks) for p in batch for _ in p.chunks]  # pages per chunk
-        order = self.store.embed_order(texts)
+        order = self.store.embed_order(texts) if texts else []
         vectors: list[list[float]] = [[]] * len(texts)
         for start in range(0, len(order), self.progress_chunks):
             part = order[start : start + self.progress_chunks]
@@ -387,6 +402,14 @@ class Ingestor:
             if on_embedded:
                 on_embedded(len(part), sum(share[i] for i in part))
         clock.lap("embed")
+        self.seconds.update(clock.seconds)
+        return vectors
+
+    def _store(self, batch: list[_Prepared], vectors: list[list[float]], done: Callable[[FileResult], None]) -> None:
+        """Commit a batch's files with their vectors, then report them."""
+        if not batch:
+            return
+        clock = _Clock()
         files, start = [], 0
         for p in batch:
             files.append((p.record, p.chunks, vectors[start : start + len(p.chunks)]))

@@ -154,6 +154,25 @@ def test_worker_processes_store_exactly_what_this_process_stores(ingestor, store
     assert _stored(store) == expected
 
 
+def test_workers_get_the_files_a_batch_needs_and_the_next_batchs_while_it_is_committed(ingestor, store, tmp_path):
+    """Workers preparing files beside the model slow it down, so a batch is embedded with no more files handed
+    out than it needs; Chroma's commit uses one core, so the next batch's files are handed out before it.
+    (Spies record the order of the real calls.)"""
+    for i in range(12):
+        _write(tmp_path, f"fees{i:02d}.txt", FEES.replace("$9.00", f"${i}.00"))
+    ingestor.workers, ingestor.chunks_per_commit = 2, 4
+    events = []
+    submit, embed, add_files = ingestor._submit, store.embed, store.add_files
+    ingestor._submit = lambda path, *a: events.append(path.name) or submit(path, *a)
+    store.embed = lambda texts: events.append("embed") or embed(texts)
+    store.add_files = lambda files: events.append("commit") or add_files(files)
+
+    results = ingestor.ingest([tmp_path])
+    assert [r.chunks for r in results] == [1] * 12 and len(store.list_files()) == 12
+    names = [f"fees{i:02d}.txt" for i in range(12)]
+    assert events == [*names[:4], "embed", *names[4:8], "commit", "embed", *names[8:], "commit", "embed", "commit"]
+
+
 def test_a_killed_worker_loses_no_file(ingestor, store, tmp_path, caplog):
     for i in range(6):
         _write(tmp_path, f"fees{i}.txt", FEES.replace("$9.00", f"${i}.00"))
