@@ -267,7 +267,7 @@ class Ingestor:
         self.seconds = Counter()
         pending: deque[tuple[Path, FileRecord | None, str | None, Future | None]] = deque()
         todo = iter(files)
-        batch_chunks = files_made = chunks_made = 0  # files prepared so far, and their chunks
+        batch_chunks = files_made = chunks_made = 0  # the batch's chunks; the files prepared so far, and theirs
 
         def done(result: FileResult) -> None:
             results.append(result)
