@@ -313,7 +313,8 @@ class Ingestor:
                     queue(ahead(self.chunks_per_commit))  # the next batch is prepared while Chroma commits this one
                     self._store(batch, vectors, done)
                     batch, batch_chunks = [], 0
-            self._store(batch, self._embed(batch, on_embedded), done)
+            if batch:
+                self._store(batch, self._embed(batch, on_embedded), done)
         finally:
             # Workers live for one call: forked again next time, they start from the parent's current state
             # instead of holding copy-on-write pages of a long-running app.
@@ -393,7 +394,7 @@ class Ingestor:
         clock = _Clock()
         texts = [c.text for p in batch for c in p.chunks]
         share = [(p.result.pages or 1) / len(p.chunks) for p in batch for _ in p.chunks]  # pages per chunk
-        order = self.store.embed_order(texts) if texts else []
+        order = self.store.embed_order(texts)
         vectors: list[list[float]] = [[]] * len(texts)
         for start in range(0, len(order), self.progress_chunks):
             part = order[start : start + self.progress_chunks]
@@ -407,8 +408,6 @@ class Ingestor:
 
     def _store(self, batch: list[_Prepared], vectors: list[list[float]], done: Callable[[FileResult], None]) -> None:
         """Commit a batch's files with their vectors, then report them."""
-        if not batch:
-            return
         clock = _Clock()
         files, start = [], 0
         for p in batch:

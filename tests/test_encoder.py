@@ -93,7 +93,7 @@ def test_reindex_switches_the_model_from_the_originals_and_the_stored_text(tmp_p
     assert searched.exit_code == 0 and "rates.html" in searched.output
 
 
-def test_texts_ordered_by_their_tokens_are_encoded_from_the_ids_counted_then(store, embedder):
+def test_texts_ordered_by_their_tokens_are_encoded_from_the_ids_counted_then(embedder):
     """The ingestor counts a batch's tokens to order it, then encodes it in slices; each slice takes the ids
     counted for its texts (tokenising them again cost 0.2 s in 2,000 chunks), and gets the very same vectors."""
     texts = ["| 1.25 | 3.40 | 5.60 |", "Statements are mailed each month.", "Overdraft fee: $31.00 per item"]

@@ -181,9 +181,9 @@ class OnnxEncoder:
         batch_size = min(batch_size, MAX_BATCH)
         ids_of = [self._ids.pop(t, None) for t in texts]
         missing = [i for i, ids in enumerate(ids_of) if ids is None]
-        # ids only (encode_batch_fast): the offsets are not needed here
-        for i, e in zip(missing, self.tokenizer.encode_batch_fast([texts[i] for i in missing]) if missing else []):
-            ids_of[i] = e.ids
+        if missing:  # ids only (encode_batch_fast): the offsets are not needed here
+            for i, e in zip(missing, self.tokenizer.encode_batch_fast([texts[i] for i in missing])):
+                ids_of[i] = e.ids
         order = sorted(range(len(texts)), key=lambda i: -len(ids_of[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), batch_size):
