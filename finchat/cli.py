@@ -199,7 +199,7 @@ def docs_reindex(
     A document is re-read from its original where one is found (the web app's kept uploads, or the folders
     given here), else its stored text is re-embedded. Run it after changing the embedding model.
 
-    Example: FINCHAT_VECTORSTORE__EMBEDDING_BACKEND=onnx-int8 finchat docs reindex samples/
+    Example: FINCHAT_VECTORSTORE__EMBEDDING_BACKEND=openvino-int8 finchat docs reindex samples/
     """
     from ingest.pipeline import Ingestor, kept_originals
 

@@ -62,11 +62,12 @@ class VectorStoreSettings(BaseModel):
         "", description="Path or name of a sentence-transformers model; empty = bundled all-MiniLM-L6-v2."
     )
     embedding_device: str = Field("cpu", description="torch device for the embedding model.")
-    embedding_backend: Literal["torch", "onnx-int8"] = Field(
-        "onnx-int8", description="onnx-int8 = the bundled weights exported to ONNX and quantised to int8 "
-        "(vectorstore/encoder.py; built once into models_dir), ~2x torch's speed, retrieval within a point "
-        "(bench/RESULTS.md); torch = sentence-transformers fp32. A store keeps the one that wrote it.")
-    embedding_threads: int = Field(0, ge=0, description="onnx-int8: threads of the encoder; 0 = one per core.")
+    embedding_backend: Literal["torch", "onnx-int8", "openvino-int8"] = Field(
+        "openvino-int8", description="openvino-int8 = the bundled weights exported with int8 weights and run by "
+        "OpenVINO with int8 activations; onnx-int8 = onnxruntime's dynamic quantisation (the first feed-forward "
+        "outputs fp32). Both are built once into models_dir (vectorstore/encoder.py), 2-3x torch's speed with the "
+        "same retrieval (bench/RESULTS.md); torch = sentence-transformers fp32. A store keeps the one that wrote it.")
+    embedding_threads: int = Field(0, ge=0, description="int8 backends: threads of the encoder; 0 = one per core.")
     models_dir: Path | None = Field(None, description="Where the int8 graph is built and kept; unset = <data_dir>/models.")
 
 

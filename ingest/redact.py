@@ -57,7 +57,9 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import re
+import sys
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 _PRIORITY = ("IBAN", "CARD", "EXPIRY", "SSN", "ACCOUNT", "ROUTING", "EMAIL", "PHONE", "ADDRESS", "NAME")
@@ -304,9 +306,10 @@ class Redactor:
 
     def _spacy(self):
         if self._nlp is None:
-            import spacy
+            with _torch_hidden():
+                import spacy
 
-            nlp = spacy.load(self.names_model)
+                nlp = spacy.load(self.names_model)
             needed = {"ner"} | {n for n, p in nlp.pipeline if "ner" in getattr(p, "listening_components", ())}
             nlp.select_pipes(enable=[n for n in nlp.pipe_names if n in needed])
             nlp.max_length = 10**8  # NER alone needs little memory per token
@@ -315,10 +318,33 @@ class Redactor:
 
     def _iban_recognizer(self):
         if self._iban is None:
-            from presidio_analyzer.predefined_recognizers import IbanRecognizer
+            with _torch_hidden():
+                from presidio_analyzer.predefined_recognizers import IbanRecognizer
 
             self._iban = IbanRecognizer()
         return self._iban
+
+
+HIDDEN = ("torch", "transformers")
+
+
+@contextmanager
+def _torch_hidden():
+    """spaCy's thinc and presidio import torch (and presidio transformers) only to look for a GPU or optional
+    models, which costs an ingesting process ~280 MB of RSS (and its forked workers the pages) for libraries the
+    numpy name model never calls. Those not loaded yet are hidden from these imports: a module set to None in
+    sys.modules raises ImportError, which each of them takes as "not installed". Hiding transformers too keeps
+    it from being imported here and caching "no torch" for the rest of the process. A process that loaded
+    them first (the torch encoder, the web app's model) is left as it is."""
+    hidden = [name for name in HIDDEN if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> tuple[str, Counter[str]]:

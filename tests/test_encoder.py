@@ -1,4 +1,4 @@
-"""The int8 ONNX encoder against the torch one, the store's record of the model that wrote it, and re-indexing."""
+"""The int8 encoders (onnxruntime, OpenVINO) against the torch one, the store's record of the model that wrote it, and re-indexing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from finchat.cli import app
 from finchat.settings import load_settings
-from vectorstore.encoder import OnnxEncoder, fingerprint, int8_model, load_embedder
+from vectorstore.encoder import OnnxEncoder, OpenVinoEncoder, fingerprint, int8_model, load_embedder
 from vectorstore.store import Chunk, ChunkStore, FileRecord, ModelMismatch
 
 from conftest import SAMPLES
@@ -27,21 +27,41 @@ def with_backend(backend: str, data_dir) -> object:
     return settings
 
 
-def test_int8_vectors_agree_with_torch_and_rank_alike(tmp_path, torch_embedder):
-    encoder = load_embedder(with_backend("onnx-int8", tmp_path / "data"))
-    assert isinstance(encoder, OnnxEncoder)
-    assert int8_model(with_backend("onnx-int8", tmp_path)).is_file()  # built once, outside any data dir
+@pytest.mark.parametrize("backend, kind, closest", [("onnx-int8", OnnxEncoder, 0.97),
+                                                     ("openvino-int8", OpenVinoEncoder, 0.99)])
+def test_int8_vectors_agree_with_torch_and_rank_alike(tmp_path, torch_embedder, backend, kind, closest):
+    encoder = load_embedder(with_backend(backend, tmp_path / "data"))
+    assert type(encoder) is kind
+    assert int8_model(with_backend(backend, tmp_path)).is_file()  # built once, outside any data dir
     assert not (tmp_path / "data" / "models").exists()
     ours = encoder.encode(TEXTS, batch_size=2, normalize_embeddings=True)
     ref = torch_embedder.encode(TEXTS, normalize_embeddings=True)
     assert ours.shape == ref.shape and np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
-    assert (ours * ref).sum(1).min() > 0.97  # the same direction; quantisation moves it a little
+    # The same direction; quantisation moves it a little, OpenVINO's activation scale per group of 64 values
+    # less than onnxruntime's one per tensor.
+    assert (ours * ref).sum(1).min() > closest
     # The same nearest text for each query, which is what retrieval needs.
     assert ((ours @ ours.T).argsort(1)[:, -2] == (ref @ ref.T).argsort(1)[:, -2]).all()
     # One text alone is encoded nearly as in a batch: padding does not leak into the mean, and only the
-    # activations' int8 scale, which dynamic quantisation takes per batch, differs.
+    # activations' int8 scales, which are taken at run time, differ.
     alone = encoder.encode(TEXTS[2], normalize_embeddings=True)
     assert alone.shape == (384,) and float(alone @ ours[2]) > 0.99
+
+
+def test_the_openvino_graph_holds_every_linear_layer_in_int8(models_dir):
+    """Its weights are int8 with one scale per output channel, and no fp32 copy of them is left in the file."""
+    import onnx
+
+    settings = load_settings()
+    settings.vectorstore.models_dir = models_dir
+    settings.vectorstore.embedding_backend = "openvino-int8"
+    graph = onnx.load(str(int8_model(settings))).graph
+    dequantised = {n.output[0] for n in graph.node if n.op_type == "DequantizeLinear"}
+    products = [n for n in graph.node if n.op_type == "MatMul"]
+    assert len(dequantised) == 36  # 6 layers x (query, key, value, attention output, feed-forward in and out)
+    assert sum(n.input[1] in dequantised for n in products) == 36  # the rest are attention's own products
+    big = [i for i in graph.initializer if i.data_type == onnx.TensorProto.FLOAT and len(i.dims) == 2]
+    assert sorted(tuple(i.dims) for i in big) == [(2, 384), (512, 384), (30522, 384)]  # the embedding tables
 
 
 def test_the_store_records_its_model_and_refuses_another(tmp_path, torch_embedder):
@@ -60,7 +80,7 @@ def test_the_store_records_its_model_and_refuses_another(tmp_path, torch_embedde
 
 
 def test_reindex_switches_the_model_from_the_originals_and_the_stored_text(tmp_path, monkeypatch):
-    settings = with_backend("onnx-int8", tmp_path / "data")
+    settings = with_backend("openvino-int8", tmp_path / "data")
     monkeypatch.setenv("FINCHAT_VECTORSTORE__EMBEDDING_BACKEND", "torch")
     runner = CliRunner()
     kept = tmp_path / "kept"
@@ -70,7 +90,7 @@ def test_reindex_switches_the_model_from_the_originals_and_the_stored_text(tmp_p
     assert runner.invoke(app, ["ingest", str(kept)]).exit_code == 0  # written with torch
     (kept / "rates.html").unlink()  # its original is gone: it can only be re-embedded from its stored text
 
-    monkeypatch.setenv("FINCHAT_VECTORSTORE__EMBEDDING_BACKEND", "onnx-int8")
+    monkeypatch.setenv("FINCHAT_VECTORSTORE__EMBEDDING_BACKEND", "openvino-int8")
     refused = runner.invoke(app, ["search", "savings rate"])
     assert refused.exit_code == 1 and "finchat docs reindex" in refused.output
 
@@ -84,7 +104,7 @@ def test_reindex_switches_the_model_from_the_originals_and_the_stored_text(tmp_p
     assert "faq.md: replaced" in done.output and "rates.html: re-embedded from its stored text" in done.output
     assert "were all-MiniLM-L6-v2 (torch)" in done.output
     store = ChunkStore(settings)
-    assert store.stored_model() == "all-MiniLM-L6-v2 (onnx-int8)"
+    assert store.stored_model() == "all-MiniLM-L6-v2 (openvino-int8)"
     # The stored vectors are now the int8 model's: a chunk's own text finds itself with similarity ~1.
     for chunk in store.all_chunks():
         top, similarity = store.search(chunk.text, k=1, audiences=None)[0]
@@ -128,3 +148,16 @@ def test_texts_are_embedded_in_order_of_their_tokens_not_their_characters(store,
     # sentence-transformers sorts each call's texts by characters; its order does the same.
     torch_store = ChunkStore(with_backend("torch", tmp_path / "torch"), embedder=torch_embedder)
     assert torch_store.embed_order([row, prose]) == [0, 1]
+
+
+def test_the_default_encoder_serves_several_threads_at_once(embedder):
+    """The web app embeds each customer's question on its own thread; OpenVINO's infer request is not
+    reentrant, so the encoder serialises its calls: every thread gets its own text's vector."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    assert isinstance(embedder, OpenVinoEncoder)
+    alone = [embedder.encode(t, normalize_embeddings=True) for t in TEXTS]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda t: embedder.encode(t, normalize_embeddings=True), TEXTS * 8))
+    for i, vector in enumerate(together):
+        assert np.allclose(vector, alone[i % len(TEXTS)], atol=1e-5)

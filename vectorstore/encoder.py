@@ -1,10 +1,14 @@
-"""The embedding model: sentence-transformers on torch, or the same weights as an int8 ONNX graph.
+"""The embedding model: sentence-transformers on torch, or the same weights as an int8 graph.
 
-Ingestion is bound by the encoder, so the int8 graph (onnxruntime's dynamic quantisation of the bundled
-all-MiniLM-L6-v2) is what makes it run at the speed of the hardware. It is exported from the local weights the
-first time it is needed and kept under the data directory; nothing is downloaded. Both encoders have the same
-`encode` call, and each names itself (`fingerprint`), which the store records so that vectors of one model are
-never searched with another's.
+Ingestion is bound by the encoder, so an int8 graph of the bundled all-MiniLM-L6-v2 is what makes it run at
+the speed of the hardware. Two are offered, both exported from the local weights the first time they are needed
+and kept under the data directory (nothing is downloaded):
+- `openvino-int8` (default): int8 weights per output channel, run by OpenVINO, which quantises activations at run
+  time in groups of 64 values; small groups keep the few outlier activations of a token apart from the rest.
+- `onnx-int8`: onnxruntime's dynamic quantisation, one activation scale per tensor, so the outlier-prone
+  feed-forward outputs of the first layers stay fp32.
+Every encoder has the same `encode` call, and each names itself (`fingerprint`), which the store records so that
+vectors of one model are never searched with another's.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,11 +29,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ONNX_FILE = "model_int8.onnx"
 # onnxruntime keeps a run's peak activations in its memory arena: 64 texts of 256 tokens held 1.1 GB of RSS,
 # 16 hold 0.33 GB, at the same speed (bench/RESULTS.md). Larger batch sizes asked for are split.
 MAX_BATCH = 16
-EXPORT = "int8-v4"  # part of the cached graph's folder name: a change to the export builds a new graph
+# backend: (cached graph's folder suffix, file). A change to an export gets a new suffix, hence a new graph.
+GRAPHS = {"onnx-int8": ("int8-v4", "model_int8.onnx"), "openvino-int8": ("w8-v1", "model_w8.onnx")}
+OPENVINO_GROUP = 64  # activation values per int8 scale (bench/RESULTS.md session 24: 32-384 measured)
 
 
 def model_dir(settings: Settings) -> Path | str:
@@ -50,39 +56,63 @@ def fingerprint(settings: Settings) -> str:
 def load_embedder(settings: Settings):
     """An encoder with sentence-transformers' `encode` signature, of the configured backend."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # weights ship in packages; never reach a hub
-    source = model_dir(settings)
-    if settings.vectorstore.embedding_backend == "onnx-int8":
+    source, backend = model_dir(settings), settings.vectorstore.embedding_backend
+    if backend in GRAPHS:
         if not Path(source).is_dir():
-            raise ValueError(f"embedding_backend onnx-int8 needs a local model folder; {source!r} is not one")
-        return OnnxEncoder(Path(source), int8_model(settings), settings.vectorstore.embedding_threads)
+            raise ValueError(f"embedding_backend {backend} needs a local model folder; {source!r} is not one")
+        kind = OpenVinoEncoder if backend == "openvino-int8" else OnnxEncoder
+        return kind(Path(source), int8_model(settings), settings.vectorstore.embedding_threads)
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(source), device=settings.vectorstore.embedding_device)
 
 
 def int8_model(settings: Settings) -> Path:
-    """The int8 ONNX graph of the configured model, exported and quantised once into the data directory."""
-    source = Path(model_dir(settings))
+    """The configured backend's int8 graph of the configured model, exported once into the models directory."""
+    source, backend = Path(model_dir(settings)), settings.vectorstore.embedding_backend
+    suffix, file = GRAPHS[backend]
     name = settings.vectorstore.embedding_model.strip("/").replace("/", "--") or "all-MiniLM-L6-v2"
-    dest = (settings.vectorstore.models_dir or settings.data_dir / "models") / f"{name}-{EXPORT}" / ONNX_FILE
+    dest = (settings.vectorstore.models_dir or settings.data_dir / "models") / f"{name}-{suffix}" / file
     if not dest.is_file():
-        export_int8(source, dest)
+        export(source, dest, backend)
     return dest
 
 
-def export_int8(source: Path, dest: Path) -> None:
-    """Export the transformer of a sentence-transformers folder to ONNX and quantise its weights to int8.
+def export(source: Path, dest: Path, backend: str) -> None:
+    """Export the transformer of a sentence-transformers folder to ONNX, then make its linear layers int8.
 
-    Dynamic quantisation (weights int8 per channel, activations quantised per batch at run time) needs no
-    calibration data. Only the linear layers' MatMuls are quantised (not the embedding table). `reduce_range`
-    (7-bit activations) is what onnxruntime advises on CPUs without VNNI instructions, where 8-bit products can
-    saturate; with VNNI the full range is exact.
+    `onnx-int8`: onnxruntime's dynamic quantisation (weights int8 per channel, activations per tensor at run
+    time; no calibration data). Only the linear layers' MatMuls are quantised (not the embedding table), and
+    the first feed-forward outputs stay fp32 (`_ffn_outputs`). `reduce_range` (7-bit activations) is what
+    onnxruntime advises on CPUs without VNNI instructions, where 8-bit products can saturate.
+    `openvino-int8`: every linear layer's weights int8 (`_int8_weights`); OpenVINO quantises the activations.
     """
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel
+    log.info("exporting the embedding model %s for %s, once (kept in %s)", source, backend, dest.parent)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()  # the quantiser advises "pre-processing" on the root logger and the tracer warns
+    level = root.level  # about shapes it need not trace: neither is for the user who runs `finchat ingest`
+    root.setLevel(logging.ERROR)
+    try:
+        with tempfile.TemporaryDirectory(dir=dest.parent) as tmp, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fp32, out = Path(tmp) / "model.onnx", Path(tmp) / dest.name
+            _export_fp32(source, fp32)
+            if backend == "onnx-int8":
+                from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    log.info("exporting the embedding model %s to int8 ONNX, once (kept in %s)", source, dest.parent)
+                quantize_dynamic(fp32, out, per_channel=True, weight_type=QuantType.QInt8,
+                                 reduce_range=not _has_vnni(), op_types_to_quantize=["MatMul"],
+                                 nodes_to_exclude=_ffn_outputs(fp32))
+            else:
+                _int8_weights(fp32, out)
+            os.replace(out, dest)  # atomic: a killed export leaves no half-written model behind
+    finally:
+        root.setLevel(level)
+
+
+def _export_fp32(source: Path, dest: Path) -> None:
+    import torch
+    from transformers import AutoModel
 
     class TokenEmbeddings(torch.nn.Module):  # keyword arguments in, the last hidden state out
         def __init__(self):
@@ -95,28 +125,48 @@ def export_int8(source: Path, dest: Path) -> None:
             return self.bert(input_ids=input_ids, attention_mask=attention_mask,
                              token_type_ids=token_type_ids).last_hidden_state
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    root = logging.getLogger()  # the quantiser advises "pre-processing" on the root logger and the tracer warns
-    level = root.level  # about shapes it need not trace: neither is for the user who runs `finchat ingest`
-    root.setLevel(logging.ERROR)
-    try:
-        with tempfile.TemporaryDirectory(dir=dest.parent) as tmp, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fp32 = Path(tmp) / "model.onnx"
-            ids = torch.ones(2, 8, dtype=torch.long)
-            names = ["input_ids", "attention_mask", "token_type_ids"]
-            dynamic = {n: {0: "batch", 1: "tokens"} for n in names} | {"token_embeddings": {0: "batch", 1: "tokens"}}
-            with torch.no_grad():
-                torch.onnx.export(TokenEmbeddings(), (ids, ids, torch.zeros_like(ids)), str(fp32),
-                                  input_names=names, output_names=["token_embeddings"], dynamic_axes=dynamic,
-                                  opset_version=17, dynamo=False)
-            out = Path(tmp) / ONNX_FILE
-            quantize_dynamic(fp32, out, per_channel=True, weight_type=QuantType.QInt8,
-                             reduce_range=not _has_vnni(), op_types_to_quantize=["MatMul"],
-                             nodes_to_exclude=_ffn_outputs(fp32))
-            os.replace(out, dest)  # atomic: a killed export leaves no half-written model behind
-    finally:
-        root.setLevel(level)
+    ids = torch.ones(2, 8, dtype=torch.long)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    dynamic = {n: {0: "batch", 1: "tokens"} for n in names} | {"token_embeddings": {0: "batch", 1: "tokens"}}
+    with torch.no_grad():
+        torch.onnx.export(TokenEmbeddings(), (ids, ids, torch.zeros_like(ids)), str(dest),
+                          input_names=names, output_names=["token_embeddings"], dynamic_axes=dynamic,
+                          opset_version=17, dynamo=False)
+
+
+def _int8_weights(path: Path, dest: Path) -> None:
+    """Each linear layer's weights as int8 with one scale per output channel, dequantised in the graph
+    (DequantizeLinear -> MatMul): the pattern OpenVINO runs as an int8 matrix product on quantised activations."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    weights = {i.name: i for i in graph.initializer}
+    replaced, nodes = set(), []
+    for node in graph.node:
+        name = node.input[1] if node.op_type == "MatMul" and len(node.input) > 1 else ""
+        if name not in weights:  # attention's products have no weights
+            nodes.append(node)
+            continue
+        if name not in replaced:
+            replaced.add(name)
+            w = numpy_helper.to_array(weights[name]).astype(np.float32)  # (in, out)
+            scale = np.abs(w).max(0) / 127
+            scale[scale == 0] = 1
+            graph.initializer.extend([
+                numpy_helper.from_array(np.clip(np.round(w / scale), -127, 127).astype(np.int8), f"{name}_int8"),
+                numpy_helper.from_array(scale.astype(np.float32), f"{name}_scale"),
+                numpy_helper.from_array(np.zeros(scale.shape, np.int8), f"{name}_zero")])
+            nodes.append(helper.make_node("DequantizeLinear", [f"{name}_int8", f"{name}_scale", f"{name}_zero"],
+                                          [f"{name}_dq"], axis=1))
+        nodes.append(helper.make_node("MatMul", [node.input[0], f"{name}_dq"], list(node.output), name=node.name))
+    del graph.node[:]
+    graph.node.extend(nodes)
+    kept = [i for i in graph.initializer if i.name not in replaced]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    onnx.save(model, str(dest))
 
 
 FP32_FFN_LAYERS = (0, 1, 2)
@@ -148,7 +198,6 @@ class OnnxEncoder:
     onnxruntime. Texts are sorted by length in tokens so each batch pads little."""
 
     def __init__(self, source: Path, onnx_path: Path, threads: int = 0):
-        import onnxruntime
         from tokenizers import Tokenizer
 
         config = json.loads((source / "sentence_bert_config.json").read_text())
@@ -157,12 +206,21 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_seq_length)
         self.tokenizer.no_padding()
+        self._load(onnx_path, threads)
+        self._ids: dict[str, np.ndarray] = {}  # token ids from `token_counts`, until `encode` takes them
+
+    def _load(self, onnx_path: Path, threads: int) -> None:
+        import onnxruntime
+
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads  # 0 = one per core
         options.inter_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
-        self._ids: dict[str, np.ndarray] = {}  # token ids from `token_counts`, until `encode` takes them
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        """The last hidden state of one padded batch."""
+        return self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
 
     def token_counts(self, texts: list[str]) -> list[int]:
         """Tokens per text after truncation: the width a text pads its batch to. The ingestor asks this of a whole
@@ -195,10 +253,33 @@ class OnnxEncoder:
                 ids[row, : len(text_ids)] = text_ids
                 mask[row, : len(text_ids)] = 1
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            tokens = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
+            tokens = self._run(feed)
             weights = mask[..., None].astype(np.float32)
             pooled = (tokens * weights).sum(1) / np.clip(weights.sum(1), 1e-9, None)
             if normalize_embeddings:
                 pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             out[order[start : start + batch_size]] = pooled
         return out[0] if single else out
+
+
+class OpenVinoEncoder(OnnxEncoder):
+    """The same encoder with the int8-weight graph on OpenVINO, which quantises each matrix product's activations
+    at run time in groups of `OPENVINO_GROUP` values (on CPUs without int8 instructions it runs the int8 weights
+    in fp32)."""
+
+    def _load(self, onnx_path: Path, threads: int) -> None:
+        import openvino
+
+        core = openvino.Core()
+        config = {"PERFORMANCE_HINT": "LATENCY", "DYNAMIC_QUANTIZATION_GROUP_SIZE": OPENVINO_GROUP}
+        if threads:
+            config["INFERENCE_NUM_THREADS"] = threads
+        self.model = core.compile_model(core.read_model(str(onnx_path)), "CPU", config)
+        self.inputs = {i.get_any_name() for i in self.model.inputs}
+        self._request = self.model.create_infer_request()
+        self._lock = threading.Lock()  # an infer request runs one batch at a time; the web app's threads share it
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        with self._lock:
+            result = self._request.infer({k: v for k, v in feed.items() if k in self.inputs})
+            return result[self.model.outputs[0]].copy()  # the request's buffer is reused by the next batch
