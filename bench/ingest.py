@@ -195,7 +195,8 @@ def measure(args) -> dict[str, float]:
               f"(target <= {TARGET_RSS_MB}) {verdict(max(rss, rss_workers) <= TARGET_RSS_MB)}")
         print(f"pipeline / its bare encoder: {ratio:.2f} (target >= {TARGET_RATIO}) {verdict(ratio >= TARGET_RATIO)}")
         speedup = speeds[int8] / speeds["torch"]
-        print(f"int8 ({int8}) / fp32 encoder: {speedup:.2f}x (target >= {TARGET_INT8}) {verdict(speedup >= TARGET_INT8)}")
+        print(f"int8 ({int8}) / fp32 encoder: {speedup:.2f}x (target >= {TARGET_INT8}) "
+              f"{verdict(speedup >= TARGET_INT8)}")
         if args.pdf:
             rate = pages / pipeline_s
             print(f"real PDFs end to end: {rate:.1f} pages/s (target >= {TARGET_PAGES}) "

@@ -1,4 +1,5 @@
-"""The int8 encoders (onnxruntime, OpenVINO) against the torch one, the store's record of the model that wrote it, and re-indexing."""
+"""The int8 encoders (onnxruntime, OpenVINO) against the torch one, the store's record of the model that wrote
+it, and re-indexing."""
 
 from __future__ import annotations
 
