@@ -67,12 +67,17 @@ def load_embedder(settings: Settings):
     return SentenceTransformer(str(source), device=settings.vectorstore.embedding_device)
 
 
+def graphs_dir(settings: Settings) -> Path:
+    """Where the int8 graphs are exported once and kept."""
+    return settings.vectorstore.models_dir or settings.data_dir / "models"
+
+
 def int8_model(settings: Settings) -> Path:
     """The configured backend's int8 graph of the configured model, exported once into the models directory."""
     source, backend = Path(model_dir(settings)), settings.vectorstore.embedding_backend
     suffix, file = GRAPHS[backend]
     name = settings.vectorstore.embedding_model.strip("/").replace("/", "--") or "all-MiniLM-L6-v2"
-    dest = (settings.vectorstore.models_dir or settings.data_dir / "models") / f"{name}-{suffix}" / file
+    dest = graphs_dir(settings) / f"{name}-{suffix}" / file
     if not dest.is_file():
         export(source, dest, backend)
     return dest
@@ -220,7 +225,7 @@ class OnnxEncoder:
 
     def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         """The last hidden state of one padded batch."""
-        return self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
+        return self.session.run(None, feed)[0]
 
     def token_counts(self, texts: list[str]) -> list[int]:
         """Tokens per text after truncation: the width a text pads its batch to. The ingestor asks this of a whole
@@ -253,7 +258,7 @@ class OnnxEncoder:
                 ids[row, : len(text_ids)] = text_ids
                 mask[row, : len(text_ids)] = 1
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            tokens = self._run(feed)
+            tokens = self._run({k: v for k, v in feed.items() if k in self.inputs})
             weights = mask[..., None].astype(np.float32)
             pooled = (tokens * weights).sum(1) / np.clip(weights.sum(1), 1e-9, None)
             if normalize_embeddings:
@@ -281,5 +286,5 @@ class OpenVinoEncoder(OnnxEncoder):
 
     def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         with self._lock:
-            result = self._request.infer({k: v for k, v in feed.items() if k in self.inputs})
+            result = self._request.infer(feed)
             return result[self.model.outputs[0]].copy()  # the request's buffer is reused by the next batch
