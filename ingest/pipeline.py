@@ -184,16 +184,19 @@ class Preparer:
 
 
 class _Clock:
-    """Seconds per stage, for the benchmark's breakdown (`FileResult.seconds`, `Ingestor.seconds`)."""
+    """Seconds per stage, and this process's CPU seconds (all its threads), for the benchmark's breakdown
+    (`FileResult.seconds`, `Ingestor.seconds`, `Ingestor.cpu`)."""
 
     def __init__(self) -> None:
         self.seconds: Counter = Counter()
-        self._last = time.perf_counter()
+        self.cpu: Counter = Counter()
+        self._last, self._last_cpu = time.perf_counter(), time.process_time()
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.seconds[stage] += now - self._last
-        self._last = now
+        self.cpu[stage] += cpu - self._last_cpu
+        self._last, self._last_cpu = now, cpu
 
 
 class Ingestor:
@@ -210,6 +213,7 @@ class Ingestor:
         self.preparer = Preparer(redactor, splitter, max_bytes, pdf_engine, read_workers=self.workers)
         self._pool: ProcessPoolExecutor | None = None
         self.seconds: Counter = Counter()  # the last ingest's time waiting for prepared files, embedding, committing
+        self.cpu: Counter = Counter()  # ... and this process's CPU time in each
 
     @property
     def redactor(self) -> Redactor:
@@ -264,7 +268,7 @@ class Ingestor:
             self._start_workers()
         results: list[FileResult] = []
         batch: list[_Prepared] = []
-        self.seconds = Counter()
+        self.seconds, self.cpu = Counter(), Counter()
         pending: deque[tuple[Path, FileRecord | None, str | None, Future | None]] = deque()
         todo = iter(files)
         batch_chunks = files_made = chunks_made = 0  # the batch's chunks; the files prepared so far, and theirs
@@ -298,7 +302,7 @@ class Ingestor:
                 clock = _Clock()
                 prepared = self._result(*pending.popleft())
                 clock.lap("prepare (waited for)")
-                self.seconds.update(clock.seconds)
+                self._count(clock)
                 if isinstance(prepared, FileResult):
                     if audience and prepared.status == "unchanged" and prepared.audience != audience:
                         self.store.set_audience(prepared.file, audience)
@@ -403,8 +407,12 @@ class Ingestor:
             if on_embedded:
                 on_embedded(len(part), sum(share[i] for i in part))
         clock.lap("embed")
-        self.seconds.update(clock.seconds)
+        self._count(clock)
         return vectors
+
+    def _count(self, clock: _Clock) -> None:
+        self.seconds.update(clock.seconds)
+        self.cpu.update(clock.cpu)
 
     def _store(self, batch: list[_Prepared], vectors: list[list[float]], done: Callable[[FileResult], None]) -> None:
         """Commit a batch's files with their vectors, then report them."""
@@ -415,7 +423,7 @@ class Ingestor:
             start += len(p.chunks)
         self.store.add_files(files)
         clock.lap("commit")
-        self.seconds.update(clock.seconds)
+        self._count(clock)
         for p in batch:
             done(p.result)
 

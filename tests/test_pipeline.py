@@ -61,6 +61,15 @@ def test_progress_is_reported_while_a_long_file_is_embedded(ingestor, store):
         assert sum(a * b for a, b in zip(vector, store.embed([text])[0])) > 0.99  # unit vectors: cosine
 
 
+def test_each_stage_is_timed_in_seconds_and_in_this_process_cpu(ingestor):
+    """bench/ingest.py takes the CPU spent outside the embed stage as what the pipeline adds to its encoder."""
+    ingestor.ingest([SAMPLES / "fee_schedule.pdf"])
+    assert {"embed", "commit"} <= set(ingestor.cpu) == set(ingestor.seconds)
+    assert ingestor.cpu["embed"] > 0
+    cores = len(os.sched_getaffinity(0))
+    assert all(0 <= ingestor.cpu[s] <= ingestor.seconds[s] * cores + 0.05 for s in ingestor.cpu)
+
+
 def test_reingest_unchanged_adds_nothing_and_changed_file_replaces(ingestor, store, tmp_path):
     path = _write(tmp_path, "fees.txt", FEES)
     ingestor.ingest([path])
