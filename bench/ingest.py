@@ -101,7 +101,7 @@ def main() -> None:
     parser.add_argument("--pdf", type=Path, nargs="+", help="Real PDFs to ingest instead of replicated samples.")
     parser.add_argument("--rounds", type=int, default=1,
                         help="Repeat the whole measurement; with more than one, the median of each figure is judged "
-                             "(the CPU of a shared VM varies by ~20%% between minutes).")
+                             "(a shared VM's speed varies, up to 3x within an hour).")
     args = parser.parse_args()
 
     in_child(build_graphs)  # as a user's second ingestion finds them: exporting imports torch (~180 MB of RSS)
