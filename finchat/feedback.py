@@ -42,9 +42,13 @@ class FeedbackStore:
         with self._lock:
             if not self._ready:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                with sqlite3.connect(self.path) as db:
+                db = sqlite3.connect(self.path)
+                try:
                     db.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a writer
                     db.execute(SCHEMA)
+                    db.commit()
+                finally:
+                    db.close()  # `with connect()` commits but leaves the connection open until collected
                 self._ready = True
         db = sqlite3.connect(self.path, timeout=30)
         db.row_factory = sqlite3.Row

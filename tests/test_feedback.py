@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import sqlite3
@@ -31,6 +32,34 @@ def test_created_on_first_use_and_rows_kept_on_disk(store, settings):
     with sqlite3.connect(settings.feedback_db) as db:  # stored as plain columns other tools can read
         assert db.execute("SELECT rating, json_extract(sources, '$[0].file') FROM feedback").fetchone() == (
             -1, "fee_schedule.pdf")
+
+
+def test_no_connection_is_left_open_for_the_garbage_collector(store):
+    """Each call closes what it opened: an open connection left to the cyclic collector holds the file until some
+    later, unrelated allocation frees it."""
+    gc.collect()
+    gc.disable()
+    try:
+        before = _open_connections()
+        store.add("q", "a", SOURCES, 1, "", "m")
+        store.latest()
+        store.export_csv()
+        opened = _open_connections() - before
+    finally:
+        gc.enable()
+    assert not opened
+
+
+def _open_connections() -> set[int]:
+    return {id(db) for db in gc.get_objects() if isinstance(db, sqlite3.Connection) and _is_open(db)}
+
+
+def _is_open(db: sqlite3.Connection) -> bool:
+    try:
+        db.total_changes
+    except sqlite3.ProgrammingError:  # "Cannot operate on a closed database."
+        return False
+    return True
 
 
 def test_latest_puts_thumbs_down_first_newest_first(store):
