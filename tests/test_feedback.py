@@ -8,6 +8,7 @@ import io
 import json
 import sqlite3
 import threading
+from contextlib import closing
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_created_on_first_use_and_rows_kept_on_disk(store, settings):
     assert reopened == [{"id": 1, "time": reopened[0]["time"], "rating": -1,
                          "question": "What does a replacement card cost?", "answer": "$10 [1]", "sources": SOURCES,
                          "comment": "wrong fee", "model": "smollm2+none"}]
-    with sqlite3.connect(settings.feedback_db) as db:  # stored as plain columns other tools can read
+    with closing(sqlite3.connect(settings.feedback_db)) as db:  # stored as plain columns other tools can read
         assert db.execute("SELECT rating, json_extract(sources, '$[0].file') FROM feedback").fetchone() == (
             -1, "fee_schedule.pdf")
 
