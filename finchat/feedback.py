@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,13 +43,10 @@ class FeedbackStore:
         with self._lock:
             if not self._ready:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path)
-                try:
+                # `with connect()` alone commits but never closes: the connection would wait for the collector.
+                with closing(sqlite3.connect(self.path)) as db, db:
                     db.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a writer
                     db.execute(SCHEMA)
-                    db.commit()
-                finally:
-                    db.close()  # `with connect()` commits but leaves the connection open until collected
                 self._ready = True
         db = sqlite3.connect(self.path, timeout=30)
         db.row_factory = sqlite3.Row
