@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -20,7 +23,7 @@ from finetune.dataset import DatasetError, QAPair, read_pairs, split_pairs, writ
 from finetune.publish import PublishError, publish
 from finetune.train import main as train
 from finetune.train import make_trainer
-from tests.conftest import assert_paper_4bit, free_port
+from tests.conftest import ROOT, assert_paper_4bit, free_port
 from tests.test_generator import CHAT, FALCON_LAYERS, answer, falcon, tiny  # noqa: F401 (tiny is a fixture)
 
 PAIRS = [QAPair("What is APY?", "APY is the yearly yield of a deposit including compound interest."),
@@ -163,6 +166,35 @@ def test_embedded_backend_refuses_an_adapter_trained_for_falcon_and_keeps_servin
 
 
 # 4-bit (QLoRA) path
+
+
+TRAINER_PINGS = """
+import sys
+if sys.argv[1] == "finchat":
+    import finchat.cli  # noqa: F401  the entry point, imported first as `finchat finetune train` does
+from huggingface_hub.utils import _telemetry
+from chatbot.models import load_causal_lm
+from finetune.config import DataArguments, ModelArguments, TrainArguments
+from finetune.dataset import QAPair
+from finetune.train import make_trainer
+model, tokenizer = load_causal_lm(sys.argv[2])
+make_trainer(model, tokenizer, [QAPair("What is APY?", "The yearly yield.")], ModelArguments(load_in_4bit=False),
+             DataArguments(), TrainArguments(output_dir=sys.argv[3], bf16=False))
+print("pinged" if _telemetry._TELEMETRY_THREAD is not None else "silent")
+"""
+
+
+@pytest.mark.parametrize("first, expected", [("finchat", "silent"), ("trl", "pinged")])
+def test_a_training_run_reports_nothing_to_a_vendor(tiny, tmp_path, first, expected):
+    """TRL's trainer pings the Hugging Face Hub's telemetry when it starts, unless HF_HUB_DISABLE_TELEMETRY was set
+    before huggingface_hub was imported: `finchat` sets it. A new process without the test run's offline variables
+    (the "trl" case, without `finchat`, shows the ping the test would otherwise miss; no network here: it fails)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"HF_HUB_OFFLINE", "HF_HUB_DISABLE_TELEMETRY", "CI",
+                                                            "TRANSFORMERS_OFFLINE"}}
+    run = subprocess.run([sys.executable, "-c", TRAINER_PINGS, first, str(tiny["falcon"]), str(tmp_path)], env=env,
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split()[-1] == expected
 
 
 def test_4bit_config_comes_from_the_same_arguments():
