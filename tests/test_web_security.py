@@ -1,6 +1,7 @@
 """Security properties of the web layer that need no model: which address is the client (behind a proxy or not),
-a busy port refused before anything loads, GRADIO_SERVER_PORT, start-up cleaning of tmp_dir, and uploads that
-survive a kill -9 in the middle (their originals kept and audited as each file lands).
+a busy port refused before anything loads, GRADIO_SERVER_PORT, start-up cleaning of tmp_dir, uploads that
+survive a kill -9 in the middle (their originals kept and audited as each file lands), and an app that reaches no
+host but its own.
 
 Real parts: uvicorn serving the real /staff/login route over HTTP, a real `python app.py` process, a real SIGKILL.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, SAMPLES, free_port
+from tests.conftest import ROOT, SAMPLES, free_port, local_server
 
 
 def make_services(settings, store, ingestor):
@@ -102,6 +103,62 @@ def test_behind_a_trusted_proxy_a_guesser_elsewhere_cannot_lock_the_real_user_ou
     assert clients[0] == "198.51.100.7" and clients[-1] == "192.0.2.44"  # the proxy's header names the client
     actions = [json.loads(line)["action"] for line in settings.audit_log.read_text().splitlines()]
     assert actions.count("login_throttled") == 7 and actions[-1] == "login"
+
+
+# Python's audit hook, loaded as a sitecustomize by a process (and kept by its forks): lists every host it looks up
+# or connects to but this machine. Its first line says that it is loaded, so a test cannot pass without it.
+NETWORK_LOG = """
+import os, sys
+
+_log = open(os.environ["FINCHAT_TEST_NETWORK_LOG"], "a", buffering=1)
+_log.write(f"hooked {os.getpid()}\\n")
+_HERE = ("127.", "localhost", "::1", "0.0.0.0")
+
+
+def _audit(event, args):
+    if event == "socket.getaddrinfo":
+        host = args[0].decode() if isinstance(args[0], bytes) else str(args[0] or "")
+    elif event == "socket.connect" and isinstance(args[1], tuple):
+        host = str(args[1][0])
+    else:
+        return
+    if host and not host.startswith(_HERE):
+        _log.write(f"{event} {host}\\n")
+
+
+sys.addaudithook(_audit)
+"""
+
+
+def test_the_app_reaches_no_host_but_this_one(tmp_path, models_dir, monkeypatch):
+    """A bank's server sends nothing to a vendor: no library's usage ping (OpenVINO's to Google Analytics,
+    huggingface_hub's, Gradio's, Chroma's) while the app starts, ingests the samples and answers a customer, and no
+    client id is left in the user's home. Run without the test run's offline variables; no network here, so a ping
+    fails, but its look-up is listed."""
+    hook, home = tmp_path / "hook", tmp_path / "home"
+    hook.mkdir()
+    home.mkdir()
+    (hook / "sitecustomize.py").write_text(NETWORK_LOG)
+    log, port = tmp_path / "network.log", free_port()
+    for name in [n for n in os.environ if n.startswith(("FINCHAT_", "HF_HUB_", "GRADIO_")) or n in
+                 {"CI", "TRANSFORMERS_OFFLINE"}]:
+        monkeypatch.delenv(name)
+    for name, value in {"HOME": str(home), "PYTHONPATH": str(hook), "FINCHAT_TEST_NETWORK_LOG": str(log),
+                        "FINCHAT_PORT": str(port),
+                        "FINCHAT_DATA_DIR": str(tmp_path / "data"), "FINCHAT_CONFIG": str(tmp_path / "none.toml"),
+                        "FINCHAT_VECTORSTORE__MODELS_DIR": str(models_dir)}.items():
+        monkeypatch.setenv(name, value)  # local_server's process inherits the environment
+    url = f"http://127.0.0.1:{port}"
+    with local_server("finchat app", [sys.executable, str(ROOT / "app.py")], f"{url}/v1/models", tmp_path,
+                      timeout=300):
+        httpx.get(f"{url}/", timeout=60).raise_for_status()
+        answer = httpx.post(f"{url}/v1/chat/completions", timeout=300, json={
+            "messages": [{"role": "user", "content": "What is the monthly fee for Basic Checking?"}]}).json()
+        assert answer["citations"], answer
+    lines = log.read_text().splitlines()
+    assert any(line.startswith("hooked ") for line in lines)
+    assert [line for line in lines if not line.startswith("hooked ")] == []
+    assert not (home / "intel").exists()  # where OpenVINO's telemetry keeps its client id
 
 
 def test_a_busy_port_is_refused_before_the_models_load(tmp_path):

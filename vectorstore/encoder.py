@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tempfile
 import threading
 import warnings
@@ -273,6 +274,10 @@ class OpenVinoEncoder(OnnxEncoder):
     in fp32)."""
 
     def _load(self, onnx_path: Path, threads: int) -> None:
+        # `import openvino` reports the import to Google Analytics (and keeps a client id in ~/intel) through the
+        # openvino_telemetry package unless that is missing; a module set to None in sys.modules is missing, so
+        # OpenVINO's converter takes its built-in stub. A process that imported the real one first keeps it.
+        sys.modules.setdefault("openvino_telemetry", None)
         import openvino
 
         core = openvino.Core()
