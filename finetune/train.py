@@ -65,6 +65,23 @@ def _quiet() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _no_hub_lookups() -> Iterator[None]:
+    """PEFT asks the Hub, each time it saves an adapter, whether the base model's config is there (to tell whether
+    the vocabulary changed, which these LoRA targets never do): a request to huggingface.co from a bank's server at
+    every checkpoint. PEFT reads HF_HUB_OFFLINE when it asks, so the training loop runs with it set; the base model
+    is loaded before."""
+    before = os.environ.get("HF_HUB_OFFLINE")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["HF_HUB_OFFLINE"]
+        else:
+            os.environ["HF_HUB_OFFLINE"] = before
+
+
 def report_targets() -> list[str]:
     """Metric sinks beside metrics.csv: TensorBoard if installed, Weights & Biases if installed and configured."""
     targets = []
@@ -111,7 +128,7 @@ def main(model_args: ModelArguments, data_args: DataArguments, train_args: Train
     quantised = bool(getattr(model, "is_loaded_in_4bit", False))
     model = prepare_for_training(model, model_args)
     cuda = torch.cuda.is_available()
-    with _quiet():
+    with _quiet(), _no_hub_lookups():
         trainer = make_trainer(model, tokenizer, train_pairs, model_args, data_args, train_args,
                                callbacks=[MetricsCsv(out / METRICS_FILE)])
         for callback in (ProgressCallback, PrinterCallback):

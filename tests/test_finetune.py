@@ -9,6 +9,8 @@ import logging
 import os
 import subprocess
 import sys
+import warnings
+from contextlib import contextmanager, nullcontext
 
 import pytest
 import torch
@@ -359,16 +361,61 @@ def test_each_command_help_gives_a_copy_paste_example(command):
     assert "adapters/smollm2-finchat" in result.output
 
 
+_LOOKUPS: list[str] | None = None  # host names this process looks up while a test records them
+
+
+def _record_lookups(event: str, args: tuple) -> None:
+    if _LOOKUPS is not None and event == "socket.getaddrinfo" and args[0]:
+        _LOOKUPS.append(args[0].decode() if isinstance(args[0], bytes) else str(args[0]))
+
+
+@contextmanager
+def outside_lookups():
+    """The host names, but this machine's, that this process looks up inside the block (Python's audit hook: it
+    cannot be removed, so it records only inside such a block)."""
+    global _LOOKUPS
+    sys.addaudithook(_record_lookups)
+    _LOOKUPS, found = [], []
+    try:
+        yield found
+    finally:
+        found += [host for host in _LOOKUPS if not host.startswith(("127.", "localhost"))]
+        _LOOKUPS = None
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_the_training_loop_asks_the_hub_nothing(monkeypatch, inside):
+    """PEFT asks the Hub, at each adapter save, whether a base model named by a Hub id has a config.json; the
+    training loop runs inside `_no_hub_lookups`, which stops it. Outside it, without offline mode, PEFT looks the
+    Hub up (no network here: the look-up fails, and is seen)."""
+    from peft.utils.other import check_file_exists_on_hf_hub
+
+    from finetune.train import _no_hub_lookups
+
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", False)  # as a process without it imported it
+    with outside_lookups() as found, (_no_hub_lookups() if inside else nullcontext()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PEFT's "Unable to fetch remote file" when the look-up fails
+        check_file_exists_on_hf_hub("HuggingFaceTB/SmolLM2-135M-Instruct", "config.json")
+    assert "HF_HUB_OFFLINE" not in os.environ  # put back as it was
+    assert (found == []) is inside, found
+
+
 @pytest.mark.slow  # ~60 s on an idle 2-core CPU, ~160 s when the CPU is shared
-def test_cli_trains_evaluates_and_publishes_the_embedded_model(tmp_path):
-    """train (2 steps on the bundled SmolLM2) -> evaluate (2 questions) -> publish, then serve the adapter."""
+def test_cli_trains_evaluates_and_publishes_the_embedded_model(tmp_path, monkeypatch):
+    """train (2 steps on the bundled SmolLM2) -> evaluate (2 questions) -> publish, then serve the adapter.
+    Training, without the test run's offline mode, looks up no host (PEFT asked the Hub at each save)."""
     from finchat.cli import app
     from finchat.settings import GenerationSettings
 
     runner, adapter = CliRunner(), tmp_path / "adapter"
-    result = runner.invoke(app, ["finetune", "train", "--max-steps", "2", "--output-dir", str(adapter),
-                                 "--logging-steps", "1", "--save-steps", "100", "--threads", "1"])
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    with outside_lookups() as found:
+        result = runner.invoke(app, ["finetune", "train", "--max-steps", "2", "--output-dir", str(adapter),
+                                     "--logging-steps", "1", "--save-steps", "1", "--threads", "1"])
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert result.exit_code == 0, result.output
+    assert found == []
     assert "2 steps in" in result.output
     result = runner.invoke(app, ["finetune", "evaluate", str(adapter), "--examples", "2", "--max-new-tokens", "12",
                                  "--threads", "1"])
