@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+LOCAL_HOSTS = ("127.", "localhost", "::1", "0.0.0.0")  # host names and addresses of this machine
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from finetune.dataset import DatasetError, QAPair, read_pairs, split_pairs, writ
 from finetune.publish import PublishError, publish
 from finetune.train import main as train
 from finetune.train import make_trainer
-from tests.conftest import ROOT, assert_paper_4bit, free_port
+from tests.conftest import LOCAL_HOSTS, ROOT, assert_paper_4bit, free_port
 from tests.test_generator import CHAT, FALCON_LAYERS, answer, falcon, tiny  # noqa: F401 (tiny is a fixture)
 
 PAIRS = [QAPair("What is APY?", "APY is the yearly yield of a deposit including compound interest."),
@@ -362,6 +362,7 @@ def test_each_command_help_gives_a_copy_paste_example(command):
 
 
 _LOOKUPS: list[str] | None = None  # host names this process looks up while a test records them
+_HOOKED = False
 
 
 def _record_lookups(event: str, args: tuple) -> None:
@@ -372,14 +373,16 @@ def _record_lookups(event: str, args: tuple) -> None:
 @contextmanager
 def outside_lookups():
     """The host names, but this machine's, that this process looks up inside the block (Python's audit hook: it
-    cannot be removed, so it records only inside such a block)."""
-    global _LOOKUPS
-    sys.addaudithook(_record_lookups)
+    cannot be removed, so it is installed once and records only inside such a block)."""
+    global _LOOKUPS, _HOOKED
+    if not _HOOKED:
+        sys.addaudithook(_record_lookups)
+        _HOOKED = True
     _LOOKUPS, found = [], []
     try:
         yield found
     finally:
-        found += [host for host in _LOOKUPS if not host.startswith(("127.", "localhost"))]
+        found += [host for host in _LOOKUPS if not host.startswith(LOCAL_HOSTS)]
         _LOOKUPS = None
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, SAMPLES, free_port, local_server
+from tests.conftest import LOCAL_HOSTS, ROOT, SAMPLES, free_port, local_server
 
 
 def make_services(settings, store, ingestor):
@@ -112,7 +112,7 @@ import os, sys
 
 _log = open(os.environ["FINCHAT_TEST_NETWORK_LOG"], "a", buffering=1)
 _log.write(f"hooked {os.getpid()}\\n")
-_HERE = ("127.", "localhost", "::1", "0.0.0.0")
+_HERE = %r
 
 
 def _audit(event, args):
@@ -127,7 +127,7 @@ def _audit(event, args):
 
 
 sys.addaudithook(_audit)
-"""
+""" % (LOCAL_HOSTS,)
 
 
 def test_the_app_reaches_no_host_but_this_one(tmp_path, models_dir, monkeypatch):
